@@ -1,0 +1,133 @@
+"""One error model for every stage: ``Diagnostic(code, severity, message, span, hint)``.
+
+Stages collect diagnostics instead of raising on the first problem; the caller
+sorts them by position and renders them as::
+
+    rulesets/origination/ruleset.yaml:14:11: E201: unknown field 'applicant.agee'
+       14 |     when: applicant.agee < 18
+          |           ^^^^^^^^^^^^^^
+          = hint: did you mean 'applicant.age'?
+
+Codes are stable (documented in docs/diagnostics.md) so that CI scripts and
+editors can match on them. ``E`` codes are errors, ``W`` codes warnings.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .ast import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: str  # "error" | "warning"
+    message: str
+    span: Span
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def sort_key(self):
+        s = self.span
+        return (s.file, s.line, s.col, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        s = self.span
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": s.file,
+            "line": s.line,
+            "col": s.col,
+            "end_line": s.end_line,
+            "end_col": s.end_col,
+            "hint": self.hint,
+        }
+
+    def headline(self) -> str:
+        s = self.span
+        return f"{s.file}:{s.line}:{s.col}: {self.code}: {self.message}"
+
+
+def error(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, "error", message, span, hint)
+
+
+def warning(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, "warning", message, span, hint)
+
+
+class RulesetError(Exception):
+    """Raised when a ruleset cannot be loaded; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], sources: "SourceCache | None" = None):
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        self.sources = sources
+        super().__init__(render_plain(self.diagnostics, sources))
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A 'did you mean' hint for a misspelt name, or None when nothing is close."""
+    close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.7)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+class SourceCache:
+    """File texts by path, so rendering can show the offending line.
+
+    Parsers register the text they read (``add``); files not registered are
+    read from disk on demand.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, list[str]] = {}
+
+    def add(self, path: str, text: str) -> None:
+        self._texts[path] = text.splitlines()
+
+    def line(self, path: str, lineno: int) -> str | None:
+        lines = self._texts.get(path)
+        if lines is None:
+            try:
+                lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = []
+            self._texts[path] = lines
+        if 1 <= lineno <= len(lines):
+            return lines[lineno - 1]
+        return None
+
+
+def render_one(d: Diagnostic, sources: SourceCache | None = None) -> str:
+    out = [d.headline()]
+    s = d.span
+    src = (sources or SourceCache()).line(s.file, s.line)
+    if src is not None:
+        gutter = str(s.line)
+        pad = " " * len(gutter)
+        text = src.replace("\t", " ")
+        width = (s.end_col - s.col) if s.end_line == s.line and s.end_col > s.col else 1
+        width = max(1, min(width, len(text) - s.col + 1 if len(text) >= s.col else 1))
+        out.append(f" {gutter} | {text}")
+        out.append(f" {pad} | {' ' * (s.col - 1)}{'^' * width}")
+        if d.hint:
+            out.append(f" {pad} = hint: {d.hint}")
+    elif d.hint:
+        out.append(f"    = hint: {d.hint}")
+    return "\n".join(out)
+
+
+def render_plain(diagnostics: Iterable[Diagnostic], sources: SourceCache | None = None) -> str:
+    return "\n".join(render_one(d, sources) for d in diagnostics)
+
+
+def to_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_dict() for d in diagnostics], ensure_ascii=False, indent=2)
