@@ -15,7 +15,19 @@ an implementation is a fault of the rule that called it (see DESIGN.md).
 ``polars`` is the vectorised form used by the batch backend: it receives one
 ``polars.Expr`` per parameter (literal parameters arrive as Python values) and
 returns an Expr. Functions without it run per row in batch mode, which
-``riskrules compile --show --backend batch`` makes visible.
+``riskrules compile --show --backend batch`` makes visible. A ``context="now"``
+function's polars form receives the decision time first, as an Expr (a
+column or ``pl.lit``) or a tz-aware ``datetime``. The Expr must give the
+implementation's value on every row the implementation accepts, and missing
+where any argument is missing (unless ``null_safe``). Where the implementation
+raises, ``polars_fault`` (same arguments) returns a boolean Expr that is true on
+exactly those rows, so the batch backend can report them as faults; the value
+Expr is then null there. A function whose faults cannot be expressed that way
+has no polars form.
+
+``returns`` is a type or, for generic functions, a callable over the argument
+types; it raises :class:`ArgTypeError` when they do not fit, and the checker
+reports the message at the call.
 """
 from __future__ import annotations
 
@@ -23,6 +35,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..types import Type
+
+
+class ArgTypeError(TypeError):
+    """Raised by a ``returns`` callable: the argument types do not fit."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,19 @@ class Builtin:
     polars: Callable[..., Any] | None = None
     null_safe: bool = False  # impl handles None arguments itself
     context: str | None = None  # "now": impl receives the decision time first
+    polars_fault: Callable[..., Any] | None = None  # same args as polars -> bool Expr
+
+    def call(self, args, now=None):
+        """Reference semantics of a call: the missing-argument guard, then the impl.
+
+        >>> get("lower").call(["ABC"])
+        'abc'
+        """
+        if not self.null_safe and any(a is None for a in args):
+            return None
+        if self.context == "now":
+            return self.impl(now, *args)
+        return self.impl(*args)
 
     def result_type(self, arg_types: list[Type]) -> Type:
         return self.returns(arg_types) if callable(self.returns) else self.returns
@@ -83,6 +112,27 @@ def get(name: str) -> Builtin | None:
 def all_builtins() -> dict[str, Builtin]:
     _load_all()
     return dict(sorted(REGISTRY.items()))
+
+
+def describe_all() -> str:
+    """A Markdown table of every builtin, grouped by domain (docs/functions.md).
+
+    >>> describe_all().splitlines()[0]
+    '| function | domain | description | vectorised |'
+    """
+    rows = ["| function | domain | description | vectorised |", "|---|---|---|---|"]
+    for b in sorted(all_builtins().values(), key=lambda b: (b.domain, b.name)):
+        notes = []
+        if b.context == "now":
+            notes.append("uses the decision time")
+        if b.literal_params:
+            notes.append("literal argument " + ", ".join(str(i + 1) for i in b.literal_params))
+        if b.null_safe:
+            notes.append("accepts missing")
+        doc = b.doc + (f" ({'; '.join(notes)})" if notes else "")
+        cells = [f"`{b.signature()}`", b.domain, doc, "yes" if b.polars else "no"]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
 
 
 _loaded = False

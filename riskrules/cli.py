@@ -1,0 +1,315 @@
+"""The ``riskrules`` command line: a thin typer app.
+
+Each command calls one library function and renders its result: results on
+stdout, diagnostics and summaries on stderr. Exit codes: 0 ok, 1 problems
+found (diagnostics, failing tests, bad input lines), 2 usage errors.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from .dsl.diagnostics import RulesetError, SourceCache, render_one, to_json
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="riskrules: risk rules for consumer lending — check, test, run and explain them.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+PathArg = Annotated[Path, typer.Argument(help="ruleset file (.yaml or .rules)")]
+FormatOpt = Annotated[str, typer.Option("--format", help="text or json")]
+
+
+def _usage(msg: str) -> typer.Exit:
+    err.print(f"[red]error:[/] {msg}")
+    return typer.Exit(2)
+
+
+def _need_file(path: Path) -> None:
+    if not path.exists():
+        raise _usage(f"{path}: no such file")
+    if path.is_dir():
+        for name in ("ruleset.yaml", "ruleset.rules"):
+            if (path / name).is_file():
+                return
+        raise _usage(f"{path} is a folder without ruleset.yaml or ruleset.rules")
+
+
+def _ruleset_path(path: Path) -> Path:
+    _need_file(path)
+    if path.is_dir():
+        for name in ("ruleset.yaml", "ruleset.rules"):
+            if (path / name).is_file():
+                return path / name
+    return path
+
+
+def _print_diagnostics(diags, fmt: str, sources: SourceCache | None = None) -> None:
+    if fmt == "json":
+        out.print(to_json(diags), markup=False)
+        return
+    for d in diags:
+        style = "red" if d.is_error else "yellow"
+        text = render_one(d, sources)
+        head, _, rest = text.partition("\n")
+        err.print(f"[{style}]{_esc(head)}[/]" + ("\n" + _esc(rest) if rest else ""))
+
+
+def _esc(s: str) -> str:
+    from rich.markup import escape
+
+    return escape(s)
+
+
+def _load_engine(path: Path, fmt: str = "text", strict_input: bool = False):
+    from .engine.runtime import Engine
+
+    try:
+        return Engine.load(_ruleset_path(path), strict_input=strict_input)
+    except RulesetError as exc:
+        _print_diagnostics(exc.diagnostics, fmt, exc.sources)
+        if fmt != "json":
+            n = sum(d.is_error for d in exc.diagnostics)
+            err.print(f"[red]{n} error{'s' if n != 1 else ''}[/]: the ruleset does not check")
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(path: PathArg, format: FormatOpt = "text",
+          strict: Annotated[bool, typer.Option(help="treat warnings as problems (exit 1)")] = False) -> None:
+    """Check a ruleset: every problem at once, as file:line:col: code: message."""
+    from . import check as run_check
+
+    if format not in ("text", "json"):
+        raise _usage("--format is text or json")
+    diags = run_check(_ruleset_path(path))
+    _print_diagnostics(diags, format)
+    errors = sum(d.is_error for d in diags)
+    warnings = len(diags) - errors
+    if format == "text":
+        if diags:
+            err.print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+        else:
+            err.print("[green]ok[/]: no problems")
+    raise typer.Exit(1 if errors or (strict and warnings) else 0)
+
+
+@app.command()
+def fmt(path: PathArg,
+        to: Annotated[Optional[str], typer.Option("--to", help="rules or yaml (default: the file's own format)")] = None,
+        write: Annotated[bool, typer.Option("--write", "-w", help="rewrite the file in place")] = False,
+        check_only: Annotated[bool, typer.Option("--check", help="exit 1 if the file is not canonical")] = False) -> None:
+    """Print a ruleset in canonical form, or convert it between YAML and .rules."""
+    from .dsl.fmt import format_rules, format_yaml
+    from .dsl.yaml_format import load_ruleset
+
+    path = _ruleset_path(path)
+    kind = to or ("rules" if path.suffix == ".rules" else "yaml")
+    if kind not in ("rules", "yaml"):
+        raise _usage("--to is rules or yaml")
+    try:
+        rs = load_ruleset(path)
+    except RulesetError as exc:
+        _print_diagnostics(exc.diagnostics, "text", exc.sources)
+        raise typer.Exit(1)
+    text = format_rules(rs) if kind == "rules" else format_yaml(rs)
+    if check_only:
+        same = path.read_text(encoding="utf-8") == text
+        if not same:
+            err.print(f"{path}: not in canonical form (run riskrules fmt --write)")
+        raise typer.Exit(0 if same else 1)
+    if write:
+        if to and kind != ("rules" if path.suffix == ".rules" else "yaml"):
+            raise _usage("--write keeps the file's format; redirect the output to convert")
+        path.write_text(text, encoding="utf-8")
+        err.print(f"formatted {path}")
+        return
+    sys.stdout.write(text)
+
+
+@app.command("compile")
+def compile_(path: PathArg,
+             show: Annotated[bool, typer.Option("--show", help="print the generated code")] = False,
+             dump_after: Annotated[Optional[str], typer.Option("--dump-after", help="print the graph after a stage: check, fold, order")] = None,
+             backend: Annotated[str, typer.Option(help="codegen")] = "codegen") -> None:
+    """Compile a ruleset; --show prints the generated Python, --dump-after a stage's graph."""
+    from .dsl.yaml_format import load_ruleset
+    from .engine.check import check as run_check
+    from .engine.passes import STAGES
+
+    if dump_after is not None and dump_after not in ("check", *STAGES):
+        raise _usage(f"--dump-after takes one of: check, {', '.join(STAGES)}")
+    if backend not in ("codegen",):
+        raise _usage(f"unknown backend {backend!r} (codegen)")
+    path = _ruleset_path(path)
+    if dump_after:
+        try:
+            rs = load_ruleset(path)
+        except RulesetError as exc:
+            _print_diagnostics(exc.diagnostics, "text", exc.sources)
+            raise typer.Exit(1)
+        prog, diags = run_check(rs, base_dir=path.parent, dump_after=dump_after)
+        if prog is None:
+            _print_diagnostics(diags, "text")
+            raise typer.Exit(1)
+        sys.stdout.write(prog.stages[dump_after])
+        return
+    engine = _load_engine(path)
+    if show:
+        from rich.syntax import Syntax
+
+        out.print(Syntax(engine.source, "python", line_numbers=False, word_wrap=True))
+    else:
+        p = engine.program
+        err.print(f"[green]compiled[/] {p.name} {p.version} digest {p.digest}: {len(p.rules)} active, "
+                  f"{len(p.shadow)} shadow rules, {len(p.features)} features, {len(p.models)} models, "
+                  f"{len(p.tables)} tables")
+
+
+@app.command()
+def run(path: PathArg,
+        input: Annotated[Optional[Path], typer.Option("--input", "-i", help="JSONL file of inputs (default: stdin)")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="JSONL file of decisions (default: stdout)")] = None,
+        now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601 (default: wall clock)")] = None) -> None:
+    """Decide every line of a JSONL file; a bad line becomes an error record and processing continues."""
+    from .engine.batchio import run_jsonl
+
+    engine = _load_engine(path)
+    when = _parse_now(now)
+    if input is not None and not input.is_file():
+        raise _usage(f"{input}: no such file")
+    src = open(input, encoding="utf-8") if input else sys.stdin
+    dst = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        summary = run_jsonl(engine, src, dst, now=when)
+    finally:
+        if input:
+            src.close()
+        if output:
+            dst.close()
+    _render_summary(summary)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _parse_now(now: str | None):
+    import datetime as dt
+
+    if now is None:
+        return None
+    try:
+        d = dt.datetime.fromisoformat(now)
+    except ValueError:
+        raise _usage(f"--now {now!r} is not an ISO 8601 datetime")
+    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+
+
+def _render_summary(summary) -> None:
+    from rich.table import Table
+
+    t = Table(title="decisions", show_edge=False)
+    t.add_column("outcome")
+    t.add_column("count", justify="right")
+    t.add_column("share", justify="right")
+    total = max(1, summary.decided)
+    for outcome, n in sorted(summary.outcomes.items(), key=lambda x: -x[1]):
+        t.add_row(outcome, str(n), f"{n / total:.1%}")
+    err.print(t)
+    err.print(f"{summary.decided} decided, {summary.failed} failed lines, {summary.rule_errors} rule faults")
+    for line, msg in summary.failures[:10]:
+        err.print(f"  [red]line {line}[/]: {_esc(msg)}")
+    if len(summary.failures) > 10:
+        err.print(f"  … and {len(summary.failures) - 10} more (see the error records in the output)")
+
+
+@app.command()
+def test(path: PathArg,
+         tests: Annotated[Optional[Path], typer.Option(help="test file or folder (default: the ruleset's tests:)")] = None) -> None:
+    """Run the ruleset's YAML test cases; ends with 'N passed, M failed'."""
+    from .engine.testing import run_tests
+
+    engine = _load_engine(path)
+    rs_path = _ruleset_path(path)
+    where = tests or (rs_path.parent / engine.program.ast.tests if engine.program.ast.tests else rs_path.parent / "tests")
+    if not where.exists():
+        raise _usage(f"no tests at {where}")
+    report = run_tests(engine, where)
+    for r in report.results:
+        if r.passed:
+            continue
+        err.print(f"[red]FAIL[/] {r.file}:{r.line}: {_esc(r.name)}")
+        for p in r.problems:
+            err.print(f"    [red]-[/] {_esc(p)}")
+    fired = report.rule_count - len(report.never_fired)
+    err.print(f"coverage: {fired}/{report.rule_count} rules fired in some case"
+              + (f"; never fired: {', '.join(report.never_fired)}" if report.never_fired else ""))
+    out.print(f"{report.passed} passed, {report.failed} failed")
+    raise typer.Exit(1 if report.failed or not report.results else 0)
+
+
+@app.command()
+def explain(path: PathArg,
+            input: Annotated[Path, typer.Option("--input", "-i", help="a JSON file with one input")],
+            now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601")] = None,
+            format: FormatOpt = "text") -> None:
+    """Decide one input and show why, as a tree (or the traced decision as JSON)."""
+    from .engine.explain import explain_tree
+    from .engine.validate import InputError
+
+    engine = _load_engine(path)
+    if not input.is_file():
+        raise _usage(f"{input}: no such file")
+    try:
+        data = json.loads(input.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]{input}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}[/]")
+        raise typer.Exit(1)
+    try:
+        d = engine.decide(data, now=_parse_now(now), trace=True)
+    except InputError as exc:
+        for p, m in exc.problems:
+            err.print(f"[red]{input}: {p or '<input>'}: {_esc(m)}[/]")
+        raise typer.Exit(1)
+    if format == "json":
+        out.print(d.to_json(indent=2), markup=False)
+    else:
+        out.print(explain_tree(engine, d))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the YAML ruleset format (for editor completion)."""
+    from .dsl.yaml_format import json_schema
+
+    out.print(json.dumps(json_schema(), indent=2, ensure_ascii=False), markup=False)
+
+
+@app.command()
+def functions() -> None:
+    """List the builtin functions with their signatures."""
+    from rich.table import Table
+
+    from .engine.functions import all_builtins
+
+    t = Table(show_edge=False)
+    for c in ("function", "signature", "domain", "vectorised", "what it does"):
+        t.add_column(c)
+    for name, b in all_builtins().items():
+        t.add_row(name, b.signature(), b.domain, "yes" if b.polars else "per row", b.doc)
+    out.print(t)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Text -> AST: expressions, decision-table cells, schema types and ``.rules`` files.
+
+One lazily built LALR ``Lark`` instance per start symbol (contextual lexer,
+``propagate_positions``). Every failure is a :class:`RulesetError` carrying
+positioned :class:`Diagnostic` objects; a lark exception never escapes.
+
+>>> parse_expression("applicant.age < 18").op
+'<'
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Callable
+
+from lark import Lark
+from lark.exceptions import UnexpectedInput
+
+from . import ast as A
+from .diagnostics import Diagnostic, RulesetError, SourceCache, error
+from .limits import MAX_FILE_BYTES, check_tree, scan_brackets
+from .positions import Locator, text_locator
+from .syntax_errors import syntax_diagnostic
+from .transform import ExprTransformer
+
+_GRAMMAR_DIR = Path(__file__).parent / "grammar"
+
+
+def _grammar(*names: str) -> str:
+    return "\n".join((_GRAMMAR_DIR / n).read_text(encoding="utf-8") for n in names)
+
+
+@functools.cache
+def get_lark(start: str) -> Lark:
+    """The cached parser for ``start`` (``expr_start``, ``cell_start``, ``type_start`` or ``file``)."""
+    files = ("expressions.lark", "rules.lark") if start == "file" else ("expressions.lark",)
+    return Lark(
+        _grammar(*files),
+        start=start,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def parse_located(
+    text: str,
+    start: str,
+    locate: Locator,
+    transformer: Callable[[Locator], object] = ExprTransformer,
+) -> tuple[object | None, list[Diagnostic]]:
+    """Parse ``text`` from ``start``; return ``(node, [])`` or ``(None, diagnostics)``.
+
+    The non-raising core shared by every front-end: size and nesting limits,
+    syntax errors, literal checks, then the mechanical transform.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None, [error("E112", f"text is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", locate(0, 0))]
+    too_deep = scan_brackets(text, locate)
+    if too_deep is not None:
+        return None, [too_deep]
+    lark = get_lark(start)
+    try:
+        tree = lark.parse(text)
+    except UnexpectedInput as exc:
+        return None, [syntax_diagnostic(exc, lark, text, locate)]
+    problems = check_tree(tree, locate)
+    if problems:
+        return None, problems
+    return transformer(locate).transform(tree), []
+
+
+def _raise_or_return(result: tuple[object | None, list[Diagnostic]], file: str, text: str):
+    node, diags = result
+    if diags:
+        sources = SourceCache()
+        if file.startswith("<"):
+            sources.add(file, text)
+        raise RulesetError(diags, sources)
+    return node
+
+
+def parse_expression(text: str, *, file: str = "<expr>", line: int = 1, col: int = 1) -> A.Expr:
+    """Parse one expression. ``line``/``col`` say where ``text`` starts in ``file``.
+
+    >>> parse_expression("x between 1 and 2 and y").op
+    'and'
+
+    Raises :class:`RulesetError` (E100 syntax, E101 reserved word, E102 bad
+    literal, E103 too deep, E104 too large, E112 too long).
+    """
+    locate = text_locator(file, text, line, col)
+    return _raise_or_return(parse_located(text, "expr_start", locate), file, text)
+
+
+def parse_cell(text: str, *, file: str = "<cell>", line: int = 1, col: int = 1) -> A.Expr:
+    """Parse a decision-table cell into a test over :class:`~riskrules.dsl.ast.Placeholder`.
+
+    >>> parse_cell("< 0.05").op
+    '<'
+    >>> parse_cell("-").value
+    True
+    """
+    locate = text_locator(file, text, line, col)
+    return _raise_or_return(parse_located(text, "cell_start", locate), file, text)
+
+
+def parse_type(text: str, *, file: str = "<type>", line: int = 1, col: int = 1) -> tuple[A.TypeRef, bool]:
+    """Parse a schema type such as ``list<string>`` or ``int?``; returns ``(type, optional)``.
+
+    Type names are not checked here (see :mod:`riskrules.dsl.schema`).
+    """
+    locate = text_locator(file, text, line, col)
+    return _raise_or_return(parse_located(text, "type_start", locate), file, text)
+
+
+def parse_rules_text(text: str, path: str = "<rules>", *, sources: SourceCache | None = None) -> A.Ruleset:
+    """Parse a whole ``.rules`` file (files it names are read relative to ``path``)."""
+    from .rules_format import parse_rules_text as _parse
+
+    return _parse(text, path, sources=sources)

@@ -1,0 +1,362 @@
+"""The checker: a parsed ruleset -> a :class:`Program`, or every problem at once.
+
+Every name resolves, every operator and call type-checks; duplicate ids,
+unknown lists, cycles among features and tables, rules that can never fire,
+rules shadowed under first-match, and decision-table gaps and overlaps are
+reported as positioned diagnostics (see ``analysis.py`` for the last three).
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..dsl import ast as A
+from ..dsl.diagnostics import Diagnostic, did_you_mean, error, warning
+from . import ir
+from .models import ModelError, load_model
+from .program import ModelIR, Program, RowIR, RuleIR, TableIR
+from .resolve import DECISION, MODEL_INPUT, REVIEW, RULE, TABLE, Resolver, Scope
+from .types import ANY, BOOL, NULL, SCALARS, Type, enum_of, list_of, object_of, unify
+
+
+def schema_type(schema: A.Schema) -> Type:
+    return object_of((f.name, _type(f.type), f.optional) for f in schema.fields)
+
+
+def _type(t: A.TypeRef) -> Type:
+    if t.name == "enum":
+        return enum_of(t.values)
+    if t.name == "list":
+        return list_of(_type(t.item) if t.item else ANY)
+    if t.name == "object":
+        return object_of((f.name, _type(f.type), f.optional) for f in t.fields)
+    return SCALARS.get(t.name, ANY)
+
+
+def check(rs: A.Ruleset, *, base_dir: Path | None = None, dump_after: str | None = None) -> tuple[Program | None, list[Diagnostic]]:
+    """Check ``rs``; return the program (None when there are errors) and all diagnostics, sorted."""
+    base_dir = base_dir or (Path(rs.source).parent if rs.source else Path("."))
+    diags: list[Diagnostic] = []
+    outcomes = _outcomes(rs, diags)
+    lists = _lists(rs, diags)
+    _duplicates(rs, diags)
+    scope = Scope(
+        schema=schema_type(rs.schema),
+        lists=lists,
+        features={f.name: f for f in rs.features},
+        models={m.name: m for m in rs.models},
+        tables={t.name: t for t in rs.tables},
+        outcomes=tuple(outcomes),
+    )
+    res = Resolver(scope, ir.Interner())
+    for f in rs.features:
+        res.lower_feature(f.name)
+    features = {name: res.feature_ir[name] for name in _feature_order(res, rs)}
+
+    models = _models(rs, res, base_dir, diags)
+    rules, shadow = _rules(rs, res, outcomes, diags)
+    tables = _tables(rs, res, diags)
+
+    score = res.lower(rs.decision.score, DECISION) if rs.decision and rs.decision.score else None
+    if score is not None and not score.type.is_numeric:
+        diags.append(error("E203", f"the decision score must be a number, got {score.type}", rs.decision.score.span))
+    _decision(rs, outcomes, diags)
+    unexplained = None
+    if rs.review and rs.review.unexplained is not None:
+        unexplained = res.lower(rs.review.unexplained, REVIEW)
+        if unexplained is not None and unexplained.type not in (BOOL, NULL):
+            diags.append(error("E209", f"review.unexplained must be a condition, got {unexplained.type}",
+                               rs.review.unexplained.span))
+    diags.extend(res.diags)
+    if rs.on_error not in outcomes:
+        diags.append(error("E210", f"unknown on_error outcome '{rs.on_error}'", rs.span, did_you_mean(rs.on_error, outcomes)))
+
+    prog = None
+    if not any(d.is_error for d in diags):
+        dec = rs.decision or A.DecisionBlock("worst", rs.span)
+        prog = Program(
+            name=rs.name, version=rs.version, digest=digest(rs, base_dir), policy=dec.policy,
+            default_outcome=dec.default, on_error=rs.on_error, outcomes=outcomes, schema=scope.schema,
+            features=features, models=models, rules=rules, shadow=shadow, tables=tables, score=score,
+            bands=dec.bands, unexplained=unexplained, ast=rs, source=rs.source, review=rs.review,
+        )
+        from .analysis import analyse
+        from .passes import run_stages
+
+        prog, dump = run_stages(prog, dump_after)
+        if dump is not None:
+            prog.stages[dump_after] = dump
+        diags.extend(analyse(prog))
+    diags.sort(key=Diagnostic.sort_key)
+    return prog, diags
+
+
+def _outcomes(rs: A.Ruleset, diags) -> dict[str, tuple[int, bool]]:
+    out = {"approve": (0, False), "review": (50, False), "decline": (100, True)}
+    for o in rs.outcomes:
+        if o.name in out:
+            diags.append(error("E300", f"outcome '{o.name}' is already defined", o.span))
+        out[o.name] = (o.severity, o.adverse)
+    return out
+
+
+def _lists(rs: A.Ruleset, diags) -> dict:
+    lists = {}
+    for ld in rs.lists:
+        t = NULL
+        for lit in ld.items:
+            from .resolve import LITERAL_TYPES
+
+            u = unify(t, LITERAL_TYPES[lit.kind])
+            if u == ANY:
+                diags.append(error("E203", f"list '{ld.name}' mixes {t} and {lit.kind} items", lit.span))
+                break
+            t = u
+        lists[ld.name] = (t, frozenset(lit.value for lit in ld.items))
+    return lists
+
+
+def _duplicates(rs: A.Ruleset, diags) -> None:
+    def dup(kind, items, name_of, span_of):
+        seen: dict[str, A.Span] = {}
+        for it in items:
+            n = name_of(it)
+            if n in seen:
+                first = seen[n]
+                diags.append(error("E300", f"duplicate {kind} '{n}' (first defined at line {first.line})", span_of(it)))
+            else:
+                seen[n] = span_of(it)
+
+    dup("rule id", rs.rules, lambda r: r.id, lambda r: r.id_span or r.span)
+    dup("feature", rs.features, lambda f: f.name, lambda f: f.span)
+    dup("list", rs.lists, lambda x: x.name, lambda x: x.span)
+    dup("model", rs.models, lambda m: m.name, lambda m: m.span)
+    dup("table", rs.tables, lambda t: t.name, lambda t: t.span)
+    names = {f.name for f in rs.features}
+    for ld in rs.lists:
+        if ld.name in names:
+            diags.append(error("E300", f"'{ld.name}' is both a list and a feature", ld.span))
+
+
+def _feature_order(res: Resolver, rs: A.Ruleset) -> list[str]:
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(n, stack=()):
+        if n in done or n in stack:
+            return
+        for d in sorted(res.feature_deps.get(n, ())):
+            visit(d, stack + (n,))
+        done.add(n)
+        if res.feature_ir.get(n) is not None:
+            order.append(n)
+
+    for f in rs.features:
+        visit(f.name)
+    return order
+
+
+def _models(rs: A.Ruleset, res: Resolver, base_dir: Path, diags) -> dict[str, ModelIR]:
+    out = {}
+    for m in rs.models:
+        names = tuple(i.name for i in m.inputs)
+        try:
+            model = load_model(m.kind, base_dir / m.path, names, m.version)
+        except ModelError as exc:
+            diags.append(error("E302", f"model '{m.name}': {exc}", m.span))
+            continue
+        declared = {i.name: i for i in m.inputs}
+        missing = [n for n in model.input_names if n not in declared]
+        extra = [i for i in m.inputs if i.name not in model.input_names]
+        for n in missing:
+            diags.append(error("E302", f"model '{m.name}' needs input '{n}', which is not mapped", m.span,
+                               f"add '{n}: <expression>' to its inputs"))
+        for i in extra:
+            diags.append(error("E302", f"model '{m.name}' has no input '{i.name}'", i.span,
+                               did_you_mean(i.name, model.input_names)))
+        nodes = []
+        for n in model.input_names:
+            if n in declared:
+                nodes.append(res.lower(declared[n].expr, MODEL_INPUT))
+        if missing or extra or any(x is None for x in nodes):
+            continue
+        version = m.version or model.version
+        out[m.name] = ModelIR(m.name, m.kind, version, tuple(nodes), model, m.span)
+    return out
+
+
+def _rules(rs: A.Ruleset, res: Resolver, outcomes, diags):
+    active, shadow = [], []
+    for r in rs.rules:
+        cond = res.lower(r.when, RULE)
+        if cond is not None and cond.type not in (BOOL, NULL):
+            diags.append(error("E209", f"rule {r.id}: 'when' must be a condition, got {cond.type}", r.when.span,
+                               "compare it, e.g. 'x > 0'"))
+            cond = None
+        if r.action is not None and r.action not in outcomes:
+            diags.append(error("E210", f"unknown action '{r.action}'", r.action_span or r.span,
+                               did_you_mean(r.action, outcomes) or "declare custom outcomes under 'outcomes:'"))
+            continue
+        if r.status not in A.RULE_STATUSES:
+            diags.append(error("E210", f"unknown status '{r.status}'", r.span, "active, shadow or disabled"))
+            continue
+        if r.action is None and not r.score and rs.decision and rs.decision.policy != "score":
+            diags.append(warning("W405", f"rule {r.id} has neither an action nor score points: firing changes nothing",
+                                 r.span))
+        if cond is None or r.status == "disabled":
+            continue
+        sev = r.severity if r.severity is not None else (outcomes[r.action][0] if r.action else 0)
+        item = (r, cond, sev)
+        (shadow if r.status == "shadow" else active).append(item)
+    if rs.decision and rs.decision.policy == "first_match":
+        order = {id(r): i for i, r in enumerate(rs.rules)}
+        active.sort(key=lambda x: (-x[0].priority, order[id(x[0])]))
+    built = []
+    for i, (r, cond, sev) in enumerate(active + shadow):
+        built.append(RuleIR(i, r.id, r.name, cond, r.action, r.reason, sev, float(r.score), r.priority, r.status,
+                            r.span, r.tags))
+    return built[: len(active)], built[len(active):]
+
+
+def _tables(rs: A.Ruleset, res: Resolver, diags) -> dict[str, TableIR]:
+    # output types first (so tables.X.y used elsewhere types right), then lower in dependency order
+    order = _table_order(rs, diags)
+    out: dict[str, TableIR] = {}
+    for t in order:
+        inputs = [res.lower(e, TABLE) for e in t.inputs]
+        if any(x is None for x in inputs):
+            continue
+        ok = True
+        rows = []
+        out_types: list[Type] = [NULL] * len(t.outputs)
+        for row in t.rows:
+            if len(row.cells) != len(t.inputs):
+                diags.append(error("E500", f"table '{t.name}': row has {len(row.cells)} cells for {len(t.inputs)} inputs",
+                                   row.span))
+                ok = False
+                continue
+            if len(row.outputs) != len(t.outputs):
+                diags.append(error("E500", f"table '{t.name}': row has {len(row.outputs)} outputs, "
+                                           f"the table declares {len(t.outputs)}", row.span))
+                ok = False
+                continue
+            cells = []
+            for cell, node in zip(row.cells, inputs):
+                c = res.lower(cell, TABLE, cell=ir.Cell(node.type, node.nullable))
+                if c is not None and c.type not in (BOOL, NULL):
+                    diags.append(error("E503", f"table '{t.name}': a cell must be a test of the input", cell.span))
+                    c = None
+                cells.append(c)
+            outs = [res.lower(o, TABLE) for o in row.outputs]
+            if any(x is None for x in cells + outs):
+                ok = False
+                continue
+            for i, o in enumerate(outs):
+                u = unify(out_types[i], o.type)
+                if u == ANY:
+                    diags.append(error("E503", f"table '{t.name}': output '{t.outputs[i]}' mixes {out_types[i]} and {o.type}",
+                                       row.outputs[i].span))
+                    ok = False
+                out_types[i] = u
+            rows.append(RowIR(tuple(cells), tuple(outs), row.priority, row.span))
+        default = None
+        if t.default is not None:
+            if len(t.default) != len(t.outputs):
+                diags.append(error("E500", f"table '{t.name}': default has {len(t.default)} values for "
+                                           f"{len(t.outputs)} outputs", t.span))
+                ok = False
+            else:
+                default = tuple(res.lower(d, TABLE) for d in t.default)
+                ok = ok and all(d is not None for d in default)
+        if t.hit not in A.HIT_POLICIES:
+            diags.append(error("E500", f"unknown hit policy '{t.hit}'", t.span, did_you_mean(t.hit, A.HIT_POLICIES)))
+            ok = False
+        if t.hit == "collect" and t.aggregate is not None:
+            if t.aggregate not in A.AGGREGATES:
+                diags.append(error("E500", f"unknown aggregate '{t.aggregate}'", t.span, did_you_mean(t.aggregate, A.AGGREGATES)))
+                ok = False
+            elif t.aggregate != "count" and not all(ty.is_numeric or ty == NULL for ty in out_types):
+                diags.append(error("E503", f"table '{t.name}': {t.aggregate} needs numeric outputs", t.span))
+                ok = False
+        if not ok:
+            continue
+        if t.hit == "collect" and t.aggregate is None:
+            out_types = [list_of(ty) for ty in out_types]
+        elif t.aggregate == "count":
+            out_types = [SCALARS["int"]] * len(out_types)
+        res.table_types[t.name] = dict(zip(t.outputs, out_types))
+        out[t.name] = TableIR(t.name, t.hit, t.aggregate, tuple(inputs), tuple(n.type for n in inputs), t.outputs,
+                              tuple(out_types), tuple(rows), default, t.span)
+    return out
+
+
+def _table_order(rs: A.Ruleset, diags) -> list[A.Table]:
+    by_name = {t.name: t for t in rs.tables}
+    deps: dict[str, set[str]] = {}
+    for t in rs.tables:
+        refs = set()
+        exprs = list(t.inputs) + [c for r in t.rows for c in r.cells + r.outputs] + list(t.default or ())
+        for e in exprs:
+            for n in A.walk(e):
+                if isinstance(n, A.Name) and len(n.parts) >= 2 and n.parts[0] == "tables" and n.parts[1] in by_name:
+                    refs.add(n.parts[1])
+        deps[t.name] = refs
+    order, state = [], {}
+
+    def visit(name, path):
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cyc = path[path.index(name):] + [name]
+            diags.append(error("E301", "tables depend on each other in a cycle: " + " -> ".join(cyc), by_name[name].span))
+            return
+        state[name] = 1
+        for d in sorted(deps[name]):
+            visit(d, path + [name])
+        state[name] = 2
+        order.append(by_name[name])
+
+    for t in rs.tables:
+        visit(t.name, [])
+    return order
+
+
+def _decision(rs: A.Ruleset, outcomes, diags) -> None:
+    d = rs.decision
+    if d is None:
+        return
+    if d.policy not in A.POLICIES:
+        diags.append(error("E303", f"unknown policy '{d.policy}'", d.span, did_you_mean(d.policy, A.POLICIES)))
+    if d.default not in outcomes:
+        diags.append(error("E210", f"unknown default outcome '{d.default}'", d.span, did_you_mean(d.default, outcomes)))
+    for b in d.bands:
+        if b.outcome not in outcomes:
+            diags.append(error("E210", f"unknown band outcome '{b.outcome}'", b.span, did_you_mean(b.outcome, outcomes)))
+    if d.policy == "score":
+        if d.score is None:
+            diags.append(error("E303", "the score policy needs a decision score expression", d.span))
+        if not d.bands:
+            diags.append(error("E303", "the score policy needs outcome bands", d.span,
+                               "e.g. bands: [{min: 600, outcome: approve}, {outcome: decline}]"))
+    elif d.bands:
+        diags.append(warning("W406", f"bands are only used by the score policy, not '{d.policy}'", d.span))
+
+
+def digest(rs: A.Ruleset, base_dir: Path) -> str:
+    """Content digest over every file the ruleset is made of (rules, schema, lists, models, includes)."""
+    h = hashlib.sha256()
+    paths = [Path(rs.source)] if rs.source else []
+    if rs.schema.path:
+        paths.append(base_dir / rs.schema.path)
+    paths += [base_dir / ld.path for ld in rs.lists if ld.path]
+    paths += [base_dir / m.path for m in rs.models]
+    paths += [base_dir / i for i in rs.includes]
+    for p in paths:
+        h.update(p.name.encode())
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            h.update(b"<missing>")
+    if not paths:
+        h.update(repr(rs).encode())
+    return h.hexdigest()[:16]

@@ -1,0 +1,224 @@
+"""Model nodes: credit scorecards (YAML) and scikit-learn-style estimators.
+
+A model turns its declared inputs into a :class:`ModelResult`: the probability
+of the bad event (``models.pd``), scorecard-scaled points (``models.pd.points``,
+higher is safer) and per-feature contributions that carry reason codes for
+adverse-action notices.
+
+Scaling follows the usual points-to-double-the-odds convention: with
+``base_points`` at ``base_odds`` (good:bad) and ``pdo`` points to double the
+odds, ``points = offset + factor * ln(odds_good)``.
+
+**Trusted input.** An ``sklearn`` model file is unpickled with joblib, which can
+run code: only load model files your team produced. Scorecards are plain YAML
+and safe.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    feature: str
+    value: Any
+    points: float
+    points_lost: float  # versus the feature's best bin: drives reason ranking
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelResult:
+    probability: float
+    points: float
+    contributions: tuple[Contribution, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "probability": self.probability,
+            "points": self.points,
+            "contributions": [
+                {"feature": c.feature, "value": _jsonable(c.value), "points": c.points, "reason": c.reason}
+                for c in self.contributions
+            ],
+        }
+
+
+def _jsonable(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+class ModelError(Exception):
+    """A model file that cannot be loaded; ``loc`` names the offending part."""
+
+    def __init__(self, message: str, loc: str = ""):
+        self.loc = loc
+        super().__init__(message)
+
+
+# -- scorecard --------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bin(_Strict):
+    min: float | None = None  # inclusive
+    max: float | None = None  # exclusive
+    values: list[str | int | bool] | None = None
+    missing: bool = False
+    other: bool = False
+    points: float
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        kinds = sum([self.min is not None or self.max is not None, self.values is not None, self.missing, self.other])
+        if kinds > 1:
+            raise ValueError("a bin is one of: a range (min/max), values, missing: true, other: true")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"bin min {self.min} is not below max {self.max}")
+        return self
+
+
+class ScorecardFeature(_Strict):
+    name: str
+    kind: Literal["numeric", "category"] = "numeric"
+    bins: list[Bin]
+
+
+class Scaling(_Strict):
+    base_points: float = 600.0
+    base_odds: float = 50.0
+    pdo: float = 20.0
+
+
+class ScorecardFile(_Strict):
+    model: str
+    type: Literal["scorecard"] = "scorecard"
+    version: str
+    target: str = "default"
+    description: str = ""
+    intercept: float = 0.0
+    scaling: Scaling = Scaling()
+    features: list[ScorecardFeature]
+
+
+class Scorecard:
+    kind = "scorecard"
+
+    def __init__(self, spec: ScorecardFile):
+        self.spec = spec
+        self.version = spec.version
+        self.input_names = tuple(f.name for f in spec.features)
+        s = spec.scaling
+        self._factor = s.pdo / math.log(2)
+        self._offset = s.base_points - self._factor * math.log(s.base_odds)
+        self._features = [(f.name, f.kind, tuple(f.bins), max(b.points for b in f.bins)) for f in spec.features]
+
+    def __call__(self, values: tuple) -> ModelResult:
+        total = self.spec.intercept
+        contribs = []
+        for (name, kind, bins, best), v in zip(self._features, values):
+            b = _find_bin(bins, v, kind)
+            if b is None:
+                raise ValueError(f"scorecard {self.spec.model}: no bin of '{name}' holds {v!r}")
+            total += b.points
+            contribs.append(Contribution(name, v, b.points, best - b.points, b.reason))
+        odds_good = math.exp((total - self._offset) / self._factor)
+        return ModelResult(1.0 / (1.0 + odds_good), total, tuple(contribs))
+
+
+def _find_bin(bins, v, kind):
+    missing = v is None or (isinstance(v, float) and math.isnan(v))
+    other = None
+    for b in bins:
+        if b.other:
+            other = b
+        elif b.missing:
+            if missing:
+                return b
+        elif missing:
+            continue
+        elif b.values is not None:
+            if v in b.values:
+                return b
+        elif kind == "numeric":
+            if (b.min is None or v >= b.min) and (b.max is None or v < b.max):
+                return b
+    return None if missing and other is None else other
+
+
+# -- scikit-learn adapter ----------------------------------------------------------
+
+
+class SklearnModel:
+    """Any estimator with ``predict_proba``; the positive class is column 1."""
+
+    kind = "sklearn"
+
+    def __init__(self, estimator, input_names: tuple[str, ...], version: str, scaling: Scaling = Scaling()):
+        self.estimator = estimator
+        self.input_names = input_names
+        self.version = version
+        self._factor = scaling.pdo / math.log(2)
+        self._offset = scaling.base_points - self._factor * math.log(scaling.base_odds)
+
+    def __call__(self, values: tuple) -> ModelResult:
+        import numpy as np
+
+        row = np.array([[math.nan if v is None else float(v) for v in values]], dtype=float)
+        p = float(self.estimator.predict_proba(row)[0, 1])
+        p = min(max(p, 1e-9), 1 - 1e-9)
+        points = self._offset + self._factor * math.log((1 - p) / p)
+        contribs = ()
+        coef = getattr(self.estimator, "coef_", None)
+        if coef is not None and len(coef[0]) == len(values):
+            parts = [(n, v, float(c) * (0.0 if v is None else float(v))) for n, v, c in zip(self.input_names, values, coef[0])]
+            contribs = tuple(Contribution(n, v, -x, max(x, 0.0), None) for n, v, x in parts)
+        return ModelResult(p, points, contribs)
+
+
+# -- loading --------------------------------------------------------------------------
+
+
+def load_model(kind: str, path: Path, input_names: tuple[str, ...], version: str = ""):
+    """Load a model file; raises :class:`ModelError` with a readable message."""
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    if kind == "scorecard":
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ModelError(f"{path}: not valid YAML: {exc}") from None
+        try:
+            spec = ScorecardFile.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(x) for x in first["loc"])
+            raise ModelError(f"{path}: {loc}: {first['msg']}", loc) from None
+        return Scorecard(spec)
+    if kind == "sklearn":
+        import joblib
+
+        try:
+            est = joblib.load(path)
+        except Exception as exc:  # a corrupt pickle can raise nearly anything
+            raise ModelError(f"{path}: cannot load estimator: {exc}") from None
+        if not hasattr(est, "predict_proba"):
+            raise ModelError(f"{path}: {type(est).__name__} has no predict_proba")
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return SklearnModel(est, input_names, version or digest)
+    raise ModelError(f"unknown model type '{kind}' (scorecard or sklearn)")

@@ -1,0 +1,110 @@
+"""The checked program: what every backend (codegen, interpreter, batch) runs.
+
+A :class:`Program` is the evaluation graph of one ruleset: features, models,
+rules, tables, the decision score and the review condition, each an IR node of
+one shared, interned DAG, in the one order evaluation follows:
+features -> models -> rules -> tables -> decision -> review.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dsl import ast as A
+from .types import Type
+
+
+@dataclass(frozen=True)
+class RuleIR:
+    index: int  # position among compiled rules (active first, then shadow)
+    id: str
+    name: str
+    cond: Any
+    action: str | None
+    reason: str | None
+    severity: int
+    score: float
+    priority: int
+    status: str
+    span: A.Span
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowIR:
+    cells: tuple  # one predicate per input (over ir.Cell)
+    outputs: tuple
+    priority: int
+    span: A.Span
+
+
+@dataclass(frozen=True)
+class TableIR:
+    name: str
+    hit: str
+    aggregate: str | None
+    inputs: tuple
+    input_types: tuple[Type, ...]
+    outputs: tuple[str, ...]
+    output_types: tuple[Type, ...]
+    rows: tuple[RowIR, ...]
+    default: tuple | None
+    span: A.Span
+
+
+@dataclass(frozen=True)
+class ModelIR:
+    name: str
+    kind: str
+    version: str
+    inputs: tuple  # IR nodes, in the model's input order
+    model: Any  # callable: tuple of values -> ModelResult
+    span: A.Span
+
+
+@dataclass
+class Program:
+    name: str
+    version: str
+    digest: str
+    policy: str
+    default_outcome: str
+    on_error: str
+    outcomes: dict[str, tuple[int, bool]]  # name -> (severity, adverse)
+    schema: Type
+    features: dict[str, Any]  # in dependency order
+    models: dict[str, ModelIR]
+    rules: list[RuleIR]  # active rules in evaluation order (first_match: priority order)
+    shadow: list[RuleIR]
+    tables: dict[str, TableIR]  # in dependency order
+    score: Any | None
+    bands: tuple[A.Band, ...]
+    unexplained: Any | None
+    ast: A.Ruleset
+    source: str = ""
+    review: A.ReviewBlock | None = None
+    stages: dict[str, str] = field(default_factory=dict)  # stage name -> dump, for --dump-after
+
+    @property
+    def all_rules(self) -> list[RuleIR]:
+        return self.rules + self.shadow
+
+    def severity(self, outcome: str) -> int:
+        return self.outcomes[outcome][0]
+
+    def uses(self) -> set[str]:
+        """Which late-stage values anything refers to (rules.score, tables…), for pruning work."""
+        from . import ir
+
+        used: set[str] = set()
+        roots = [r.cond for r in self.all_rules]
+        roots += [n for t in self.tables.values() for n in t.inputs]
+        roots += [c for t in self.tables.values() for row in t.rows for c in row.cells + row.outputs]
+        roots += [x for x in (self.score, self.unexplained) if x is not None]
+        for root in roots:
+            for n in ir.walk(root):
+                if isinstance(n, ir.RulesAgg):
+                    used.add(f"rules.{n.name}")
+                elif isinstance(n, ir.DecisionRef):
+                    used.add(f"decision.{n.name}")
+        return used

@@ -1,0 +1,257 @@
+"""The in-process API: :class:`Engine` and :class:`Decision`.
+
+    >>> from riskrules import Engine
+    >>> engine = Engine.load("rulesets/origination/ruleset.yaml")
+    >>> d = engine.decide(application)            # a mapping or a pydantic model
+    >>> d.outcome, d.reasons[0].code, d.to_json()
+
+``decide`` is a pure function of the input, the decision time and the loaded
+ruleset version, and it is thread-safe: an Engine holds one immutable
+``_Loaded`` snapshot, and ``reload()`` swaps it atomically (one reference
+assignment). When the new files do not check, the old version keeps serving
+and ``reload`` returns the diagnostics.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..dsl.diagnostics import Diagnostic, RulesetError
+from . import codegen, tables
+from .check import check
+from .interpret import Interpreter
+from .policies import Reason, make_resolver
+from .program import Program
+from .validate import InputError, build_validator
+
+_UTC = _dt.timezone.utc
+_ids = itertools.count(1)
+_PROCESS = os.urandom(4).hex()
+
+
+def _new_id() -> str:
+    return f"{_PROCESS}-{next(_ids):010x}"
+
+
+@dataclass(slots=True)
+class Decision:
+    """The result of one ``decide()``; ``to_dict()``/``to_json()`` serialise it."""
+
+    decision_id: str
+    outcome: str
+    score: float | None
+    reasons: tuple[Reason, ...]
+    fired: tuple[str, ...]
+    shadow_fired: tuple[str, ...]
+    errors: tuple[dict, ...]
+    tables: dict[str, dict[str, Any]]
+    ruleset: dict[str, str]
+    models: dict[str, dict]
+    unexplained: bool | None
+    evaluated_at: _dt.datetime
+    trace: list[dict] | None = None
+    _raw_models: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    def to_dict(self) -> dict:
+        d = {
+            "decision_id": self.decision_id,
+            "outcome": self.outcome,
+            "score": self.score,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "fired": list(self.fired),
+            "shadow_fired": list(self.shadow_fired),
+            "errors": list(self.errors),
+            "tables": _jsonable(self.tables),
+            "ruleset": dict(self.ruleset),
+            "models": _jsonable(self.models),
+            "unexplained": self.unexplained,
+            "evaluated_at": self.evaluated_at.isoformat(),
+        }
+        if self.trace is not None:
+            d["trace"] = _jsonable(self.trace)
+        return d
+
+    def to_json(self, **kw) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+
+
+def _jsonable(v):
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set, frozenset)):
+        items = [_jsonable(x) for x in v]
+        return sorted(items, key=repr) if isinstance(v, (set, frozenset)) else items
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, _dt.timedelta):
+        return v.total_seconds()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+class _Loaded:
+    """One immutable, compiled ruleset version."""
+
+    def __init__(self, prog: Program, diagnostics: list[Diagnostic], strict_input: bool):
+        self.program = prog
+        self.diagnostics = diagnostics
+        self.validate = build_validator(prog.schema, strict=strict_input)
+        self.resolve = make_resolver(prog, codegen.U)
+        self.table_hits = {name: tables.hit_function(t) for name, t in prog.tables.items()}
+        self.compiled = codegen.compile_program(prog, self.resolve, self.table_hits)
+        self.interpreter = Interpreter(prog, self.resolve, self.table_hits)
+        self.rule_ids = [r.id for r in prog.all_rules]
+        self.n_active = len(prog.rules)
+        self.ruleset = {"name": prog.name, "version": prog.version, "digest": prog.digest}
+        self.model_versions = {name: m.version for name, m in prog.models.items()}
+
+
+class Engine:
+    """A loaded, compiled ruleset, ready to decide. Thread-safe."""
+
+    def __init__(self, loaded: _Loaded, path: Path | None, strict_input: bool = False):
+        self._loaded = loaded
+        self._path = path
+        self._strict = strict_input
+        self._reload_lock = threading.Lock()
+
+    # -- loading ----------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike, *, strict_input: bool = False) -> "Engine":
+        """Load, check and compile a ruleset file (``.yaml`` or ``.rules``).
+
+        Raises :class:`RulesetError` carrying every diagnostic when it does not check.
+        """
+        p = Path(path)
+        return cls(_build(p, strict_input), p, strict_input)
+
+    @classmethod
+    def from_program(cls, prog: Program, diagnostics=(), *, strict_input: bool = False) -> "Engine":
+        return cls(_Loaded(prog, list(diagnostics), strict_input), None, strict_input)
+
+    def reload(self) -> list[Diagnostic]:
+        """Re-read the files; swap atomically if they check. Returns the diagnostics.
+
+        On errors the old version keeps serving and the diagnostics say why.
+        """
+        if self._path is None:
+            raise RuntimeError("this engine was not loaded from a file")
+        with self._reload_lock:
+            try:
+                new = _build(self._path, self._strict)
+            except RulesetError as exc:
+                return exc.diagnostics
+            self._loaded = new
+            return new.diagnostics
+
+    # -- introspection ----------------------------------------------------------------
+    @property
+    def program(self) -> Program:
+        return self._loaded.program
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self._loaded.diagnostics
+
+    @property
+    def source(self) -> str:
+        """The generated Python source (what ``riskrules compile --show`` prints)."""
+        return self._loaded.compiled.source
+
+    @property
+    def ruleset(self) -> dict[str, str]:
+        return dict(self._loaded.ruleset)
+
+    # -- deciding -----------------------------------------------------------------------
+    def decide(self, data, *, now: _dt.datetime | None = None, trace: bool = False,
+               backend: str = "codegen") -> Decision:
+        """Decide one input (a mapping or a pydantic model).
+
+        ``now`` is the decision time (default: the wall clock, UTC); ``trace``
+        records every node's value (it runs the reference interpreter);
+        ``backend="interpret"`` forces the interpreter. Raises
+        :class:`InputError` when the input breaks the schema; faults inside
+        rules never escape (see ``Decision.errors``).
+        """
+        L = self._loaded
+        if hasattr(data, "model_dump"):
+            data = data.model_dump(mode="python")
+        inp = L.validate(data)
+        if now is None:
+            now = _dt.datetime.now(_UTC)
+        elif now.tzinfo is None:
+            now = now.replace(tzinfo=_UTC)
+        trace_log = None
+        if trace or backend == "interpret":
+            trace_log = [] if trace else None
+            raw = L.interpreter.run(inp, now, trace_log)
+        else:
+            raw = L.compiled.fn(inp, now)
+        return _decision(L, raw, now, trace_log)
+
+    def decide_many(self, items: Iterable, *, now: _dt.datetime | None = None) -> Iterator[Decision | InputError]:
+        """Decide each item; an item that breaks the schema yields its InputError instead."""
+        for item in items:
+            try:
+                yield self.decide(item, now=now)
+            except InputError as exc:
+                yield exc
+
+
+def _build(path: Path, strict_input: bool) -> _Loaded:
+    from ..dsl.yaml_format import load_ruleset
+
+    rs = load_ruleset(path)
+    prog, diags = check(rs, base_dir=path.parent)
+    if prog is None:
+        raise RulesetError(diags)
+    return _Loaded(prog, diags, strict_input)
+
+
+def _decision(L: _Loaded, raw, now, trace_log) -> Decision:
+    fired, shadow, errors, tabs, score, outcome, reasons, unexplained, models = raw
+    ids = L.rule_ids
+    errs = ()
+    if errors:
+        errs = tuple(_error_dict(L, where, exc) for where, exc in errors)
+    used = {}
+    for name, m in models.items():
+        if m is not codegen.U and m is not None:
+            d = m.to_dict()
+            d["version"] = L.model_versions[name]
+            used[name] = d
+    return Decision(
+        decision_id=_new_id(),
+        outcome=outcome,
+        score=score,
+        reasons=reasons,
+        fired=tuple(ids[i] for i in fired),
+        shadow_fired=tuple(ids[i] for i in shadow),
+        errors=errs,
+        tables=tabs,
+        ruleset=L.ruleset,
+        models=used,
+        unexplained=unexplained,
+        evaluated_at=now,
+        trace=trace_log,
+    )
+
+
+def _error_dict(L: _Loaded, where, exc) -> dict:
+    if isinstance(where, int):
+        r = L.program.all_rules[where]
+        return {"where": f"rule:{r.id}", "rule": r.id, "shadow": where >= L.n_active,
+                "error": type(exc).__name__, "message": str(exc),
+                "at": f"{r.span.file}:{r.span.line}:{r.span.col}"}
+    return {"where": where, "rule": None, "shadow": False, "error": type(exc).__name__, "message": str(exc), "at": None}

@@ -1,0 +1,193 @@
+"""Input validation: the declared schema -> a generated, fast validator.
+
+The validator returns a normalised copy of the input (every declared field
+present, optional ones as ``None``; ISO strings turned into dates and
+datetimes; naive datetimes taken as UTC) or raises one :class:`InputError`
+naming every bad field. Unknown fields are ignored, or reported when the
+engine is loaded with ``strict_input=True``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from .types import Type
+
+
+class InputError(ValueError):
+    """The input does not fit the ruleset's schema; ``problems`` lists every bad field."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        lines = "; ".join(f"{path or '<input>'}: {msg}" for path, msg in problems)
+        super().__init__(f"{len(problems)} invalid field{'s' if len(problems) != 1 else ''}: {lines}")
+
+    def to_dict(self) -> dict:
+        return {"error": "InputError", "problems": [{"field": p, "message": m} for p, m in self.problems]}
+
+
+def _describe(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a bool"
+    if isinstance(v, (int, float)):
+        return f"the number {v!r}"
+    if isinstance(v, str):
+        return f"the string {v[:40]!r}"
+    return f"a {type(v).__name__}"
+
+
+def _int(v, path, errs):
+    t = type(v)
+    if t is int:
+        return v
+    if t is float and v.is_integer():
+        return int(v)
+    errs.append((path, f"expected an integer, got {_describe(v)}"))
+
+
+def _number(v, path, errs):
+    t = type(v)
+    if t is int or t is float:
+        if t is float and not math.isfinite(v):
+            errs.append((path, f"expected a finite number, got {v!r}"))
+            return None
+        return v
+    if t is Decimal and v.is_finite():
+        return float(v)
+    errs.append((path, f"expected a number, got {_describe(v)}"))
+
+
+def _string(v, path, errs):
+    if type(v) is str:
+        return v
+    errs.append((path, f"expected a string, got {_describe(v)}"))
+
+
+def _bool(v, path, errs):
+    if type(v) is bool:
+        return v
+    errs.append((path, f"expected true or false, got {_describe(v)}"))
+
+
+def _date(v, path, errs):
+    if type(v) is dt.date:
+        return v
+    if isinstance(v, str):
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
+    errs.append((path, f"expected a date (YYYY-MM-DD), got {_describe(v)}"))
+
+
+def _datetime(v, path, errs):
+    if isinstance(v, dt.datetime):
+        return v if v.tzinfo is not None else v.replace(tzinfo=dt.timezone.utc)
+    if isinstance(v, str):
+        try:
+            d = dt.datetime.fromisoformat(v)
+        except ValueError:
+            d = None
+        if d is not None:
+            return d if d.tzinfo is not None else d.replace(tzinfo=dt.timezone.utc)
+    errs.append((path, f"expected a datetime (ISO 8601), got {_describe(v)}"))
+
+
+def _duration(v, path, errs):
+    if isinstance(v, dt.timedelta):
+        return v
+    if type(v) in (int, float) and math.isfinite(v):
+        return dt.timedelta(seconds=v)
+    errs.append((path, f"expected a duration (timedelta or seconds), got {_describe(v)}"))
+
+
+_SCALAR = {"int": "_int", "number": "_number", "string": "_string", "bool": "_bool", "date": "_date",
+           "datetime": "_datetime", "duration": "_duration"}
+
+
+class _Gen:
+    def __init__(self, strict: bool):
+        self.strict = strict
+        self.funcs: list[str] = []
+        self.consts: dict[str, object] = {}
+        self.n = 0
+
+    def obj(self, t: Type) -> str:
+        self.n += 1
+        name = f"_obj{self.n}"
+        lines = [f"def {name}(d, path, errs):",
+                 "    if not isinstance(d, Mapping):",
+                 "        errs.append((path, f'expected an object, got {_describe(d)}')); return None",
+                 "    pre = path + '.' if path else ''",
+                 "    out = {}"]
+        for fname, ft, optional in t.fields:
+            lines.append(f"    v = d.get({fname!r})")
+            lines.append("    if v is None:")
+            if optional:
+                lines.append(f"        out[{fname!r}] = None")
+            else:
+                lines.append(f"        errs.append((pre + {fname!r}, 'required field is missing')); out[{fname!r}] = None")
+            lines.append("    else:")
+            lines.append(f"        out[{fname!r}] = {self.value(ft, 'v', f'pre + {fname!r}')}")
+        if self.strict:
+            known = f"K{len(self.consts)}"
+            self.consts[known] = frozenset(f for f, _, _ in t.fields)
+            lines.append(f"    for k in d.keys() - {known}:")
+            lines.append("        errs.append((pre + str(k), 'unknown field'))")
+        lines.append("    return out")
+        self.funcs.append("\n".join(lines))
+        return name
+
+    def value(self, t: Type, v: str, path: str) -> str:
+        if t.name in _SCALAR:
+            return f"{_SCALAR[t.name]}({v}, {path}, errs)"
+        if t.name == "enum":
+            k = f"K{len(self.consts)}"
+            self.consts[k] = frozenset(t.values)
+            msg = "expected one of " + ", ".join(t.values) + ", got "
+            return (f"({v} if type({v}) is str and {v} in {k} else "
+                    f"errs.append(({path}, {msg!r} + _describe({v}))))")
+        if t.name == "object":
+            return f"{self.obj(t)}({v}, {path}, errs)"
+        if t.name == "list":
+            self.n += 1
+            name = f"_list{self.n}"
+            item = self.value(t.item, "x", "f'{path}[{i}]'") if t.item and t.item.name != "any" else "x"
+            self.funcs.append("\n".join([
+                f"def {name}(seq, path, errs):",
+                "    if not isinstance(seq, (list, tuple)):",
+                "        errs.append((path, f'expected a list, got {_describe(seq)}')); return None",
+                "    out = []",
+                "    for i, x in enumerate(seq):",
+                "        if x is None:",
+                "            errs.append((f'{path}[{i}]', 'list items may not be null')); continue",
+                f"        out.append({item})",
+                "    return out",
+            ]))
+            return f"{name}({v}, {path}, errs)"
+        return v
+
+
+def build_validator(schema: Type, *, strict: bool = False):
+    """A function ``validate(data) -> normalised dict`` raising :class:`InputError`."""
+    from collections.abc import Mapping
+
+    g = _Gen(strict)
+    root = g.obj(schema)
+    src = "\n\n".join(g.funcs) + f"""
+
+def validate(d):
+    errs = []
+    out = {root}(d, '', errs)
+    if errs:
+        raise InputError(errs)
+    return out
+"""
+    env = {"Mapping": Mapping, "InputError": InputError, "_describe": _describe, "_int": _int, "_number": _number,
+           "_string": _string, "_bool": _bool, "_date": _date, "_datetime": _datetime, "_duration": _duration}
+    env.update(g.consts)
+    exec(compile(src, "<riskrules validator>", "exec"), env)  # noqa: S102 - generated from the schema's names via repr
+    return env["validate"]
