@@ -116,13 +116,30 @@ def render_one(d: Diagnostic, sources: SourceCache | None = None) -> str:
         text = src.replace("\t", " ")
         width = (s.end_col - s.col) if s.end_line == s.line and s.end_col > s.col else 1
         width = max(1, min(width, len(text) - s.col + 1 if len(text) >= s.col else 1))
+        text, col, width = _clip(text, s.col, width)
         out.append(f" {gutter} | {text}")
-        out.append(f" {pad} | {' ' * (s.col - 1)}{'^' * width}")
+        out.append(f" {pad} | {' ' * (col - 1)}{'^' * width}")
         if d.hint:
             out.append(f" {pad} = hint: {d.hint}")
     elif d.hint:
         out.append(f"    = hint: {d.hint}")
     return "\n".join(out)
+
+
+_MAX_SHOWN = 120
+
+
+def _clip(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """A window of a long source line around the caret (generated or hostile input)."""
+    if len(text) <= _MAX_SHOWN:
+        return text, col, width
+    start = max(0, min(col - 1 - _MAX_SHOWN // 3, len(text) - _MAX_SHOWN))
+    shown = text[start : start + _MAX_SHOWN]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + _MAX_SHOWN < len(text) else ""
+    col = col - start + len(prefix)
+    width = max(1, min(width, len(shown) + len(prefix) - col + 1))
+    return prefix + shown + suffix, col, width
 
 
 def render_plain(diagnostics: Iterable[Diagnostic], sources: SourceCache | None = None) -> str:

@@ -4,9 +4,14 @@ Checked without recursion, before the transformer runs:
 
 * :func:`scan_brackets` rejects bracket nesting deeper than ``MAX_DEPTH`` from
   the raw text, so ``((((…`` a hundred thousand deep fails at once;
-* :func:`check_tree` walks the parse tree with an explicit stack: expression
-  nesting, literal decoding (bad dates, escapes, oversized strings), list sizes
-  and reserved words used as names.
+* :class:`DepthTree` (lark's ``tree_class``) measures expression nesting as
+  the LALR parser reduces and aborts the parse at the first node deeper than
+  ``MAX_DEPTH``, so ``1 + 1 + …`` a hundred thousand long fails after a few
+  hundred tokens; ``MAX_PARSER_STACK`` does the same for right-nested input
+  (``not not not …``) that the parser shifts before it reduces;
+* :func:`check_tree` walks the finished parse tree with an explicit stack:
+  literal decoding (bad dates, escapes, oversized strings), list sizes and
+  reserved words used as names.
 """
 from __future__ import annotations
 
@@ -20,6 +25,9 @@ from .positions import Locator
 
 MAX_DEPTH = 64
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: a parser stack this tall means nesting far beyond MAX_DEPTH (a nesting level
+#: holds at most a handful of stack entries)
+MAX_PARSER_STACK = 1000
 
 #: expression words that cannot be names unless quoted with backticks
 KEYWORDS = frozenset("and or not in between is missing present if then else true false null".split())
@@ -42,6 +50,44 @@ _DECODERS = {
 _BRACKETS = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|\#[^\n]*|[(\[{]|[)\]}]""")
 
 
+class NestingTooDeep(Exception):
+    """Raised from inside the parser; ``start`` is an offset into the parsed text."""
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start)
+        self.start = start
+
+
+class DepthTree(Tree):
+    """A parse-tree node that knows its expression nesting depth."""
+
+    __slots__ = ("depth",)
+
+    def __init__(self, data, children, meta=None) -> None:
+        super().__init__(data, children, meta)
+        depth = max((getattr(c, "depth", 0) for c in children), default=0)
+        if data in _EXPR_NODES:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise NestingTooDeep(_first_offset(children))
+        self.depth = depth
+
+
+def _first_offset(children) -> int:
+    for c in children:
+        if isinstance(c, Token) and c.start_pos is not None:
+            return c.start_pos
+        meta = getattr(c, "_meta", None)
+        if meta is not None and not getattr(meta, "empty", True):
+            return meta.start_pos
+    return 0
+
+
+def too_deep(span) -> Diagnostic:
+    return error("E103", f"expression is nested more than {MAX_DEPTH} levels deep", span,
+                 hint="split it into features")
+
+
 def scan_brackets(text: str, locate: Locator) -> Diagnostic | None:
     """E103 at the first bracket nested deeper than ``MAX_DEPTH``, else None."""
     depth = 0
@@ -50,40 +96,27 @@ def scan_brackets(text: str, locate: Locator) -> Diagnostic | None:
         if ch in "([{":
             depth += 1
             if depth > MAX_DEPTH:
-                return _too_deep(locate(m.start(), m.end()))
+                return too_deep(locate(m.start(), m.end()))
         elif ch in ")]}":
             depth = max(0, depth - 1)
     return None
 
 
-def _too_deep(span) -> Diagnostic:
-    return error("E103", f"expression is nested more than {MAX_DEPTH} levels deep", span,
-                 hint="split it into features")
-
-
 def check_tree(tree: Tree, locate: Locator) -> list[Diagnostic]:
-    """Every limit and literal problem in ``tree`` (iterative, any size)."""
+    """Every literal, list-size and reserved-word problem in ``tree`` (iterative)."""
     found: list[Diagnostic] = []
-    deepest_reported = False
-    stack: list[tuple[object, int]] = [(tree, 0)]
+    stack: list[object] = [tree]
     while stack:
-        node, depth = stack.pop()
+        node = stack.pop()
         if isinstance(node, Token):
             _check_token(node, locate, found)
             continue
         assert isinstance(node, Tree)
-        if node.data in _EXPR_NODES:
-            depth += 1
-            if depth > MAX_DEPTH:
-                if not deepest_reported:
-                    found.append(_too_deep(_span(node, locate)))
-                    deepest_reported = True
-                continue
         if node.data in _LIST_NODES:
             _check_list_size(node, locate, found)
         if node.data == "name":
             _check_name(node, locate, found)
-        stack.extend((child, depth) for child in reversed(node.children) if child is not None)
+        stack.extend(child for child in reversed(node.children) if child is not None)
     return found
 
 

@@ -18,7 +18,7 @@ from lark.exceptions import UnexpectedInput
 
 from . import ast as A
 from .diagnostics import Diagnostic, RulesetError, SourceCache, error
-from .limits import MAX_FILE_BYTES, check_tree, scan_brackets
+from .limits import MAX_FILE_BYTES, MAX_PARSER_STACK, DepthTree, NestingTooDeep, check_tree, scan_brackets, too_deep
 from .positions import Locator, text_locator
 from .syntax_errors import syntax_diagnostic
 from .transform import ExprTransformer
@@ -41,6 +41,7 @@ def get_lark(start: str) -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=True,
+        tree_class=DepthTree,
     )
 
 
@@ -57,18 +58,30 @@ def parse_located(
     """
     if len(text) > MAX_FILE_BYTES:
         return None, [error("E112", f"text is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", locate(0, 0))]
-    too_deep = scan_brackets(text, locate)
-    if too_deep is not None:
-        return None, [too_deep]
+    bracket_problem = scan_brackets(text, locate)
+    if bracket_problem is not None:
+        return None, [bracket_problem]
     lark = get_lark(start)
     try:
-        tree = lark.parse(text)
+        tree = _parse_guarded(lark, text)
     except UnexpectedInput as exc:
         return None, [syntax_diagnostic(exc, lark, text, locate)]
+    except NestingTooDeep as exc:
+        return None, [too_deep(locate(exc.start, exc.start + 1))]
     problems = check_tree(tree, locate)
     if problems:
         return None, problems
     return transformer(locate).transform(tree), []
+
+
+def _parse_guarded(lark: Lark, text: str):
+    """``lark.parse`` token by token, giving up as soon as nesting is hopeless."""
+    parser = lark.parse_interactive(text)
+    stack = parser.parser_state.state_stack
+    for token in parser.iter_parse():
+        if len(stack) > MAX_PARSER_STACK:
+            raise NestingTooDeep(token.start_pos or 0)
+    return parser.feed_eof()
 
 
 def _raise_or_return(result: tuple[object | None, list[Diagnostic]], file: str, text: str):

@@ -156,14 +156,17 @@ class ExprTransformer(Transformer):
         span = self.span(meta)
         return A.IsMissing(A.Placeholder(span), True, span)
 
-    def cell_range(self, meta, c):
-        opening, low, high, closing = c
-        return A.Range(low, high, opening == "[", closing == "]", self.span(meta))
+    def cell_range_closed_closed(self, meta, c):
+        return A.Range(c[0], c[1], True, True, self.span(meta))
 
-    def range_open(self, meta, c):
-        return c[0].value
+    def cell_range_closed_open(self, meta, c):
+        return A.Range(c[0], c[1], True, False, self.span(meta))
 
-    range_close = range_open
+    def cell_range_open_closed(self, meta, c):
+        return A.Range(c[0], c[1], False, True, self.span(meta))
+
+    def cell_range_open_open(self, meta, c):
+        return A.Range(c[0], c[1], False, False, self.span(meta))
 
     # -- schema types ------------------------------------------------------
     def type_decl(self, meta, c):

@@ -96,6 +96,10 @@ def _usage(d: Draft, rng: np.random.Generator, device: np.ndarray) -> None:
     n = d.n
     _, dense, per_device = np.unique(device, return_inverse=True, return_counts=True)
     extra = weighted(rng, [0.9, 0.08, 0.02], n)
+    # A ring's devices were already used for accounts at other lenders; tiny books
+    # (a ring of two) still show the ring's signature.
+    ring = d.ring_group >= 0
+    extra[ring] = np.maximum(extra[ring], 4 - per_device[dense][ring])
     d.cols["device.accounts"] = (per_device[dense] + extra).astype(np.int64)
     # Applications from the same device in the 7 days up to and including this one.
     key = dense.astype(np.int64) * (1 << 40) + (d.submitted - d.start_s)

@@ -54,7 +54,8 @@ def draw_repayments(seed: int, s: Schedule, o: Outcomes, latent: np.ndarray,
     first_bad = o.first_bad[loan]
     bad = (first_bad > 0) & (k >= first_bad)
     bad_due = _due_of(s, o.first_bad)
-    cure_at = np.where(o.cure_delay_days > 0, bad_due + o.cure_delay_days * DAY + rng.integers(0, DAY, o.default.size), -1)
+    jitter = rng.integers(0, DAY, o.default.size)
+    cure_at = np.where(o.cure_delay_days > 0, bad_due + o.cure_delay_days * DAY + jitter, -1)
     cured_rows = bad & (cure_at[loan] > 0) & (due < cure_at[loan])
     status[cured_rows], paid[cured_rows] = DAYS, cure_at[loan][cured_rows]
     unpaid = bad & (cure_at[loan] < 0)
@@ -66,7 +67,8 @@ def draw_repayments(seed: int, s: Schedule, o: Outcomes, latent: np.ndarray,
     late_beyond_end = paid >= end_s
     status[late_beyond_end], paid[late_beyond_end] = MISSED, -1
     amount_paid = np.where(status == MISSED, 0.0, amount)
-    amount_paid[status == PARTIAL] = np.round(amount[status == PARTIAL] * rng.uniform(0.1, 0.6, int((status == PARTIAL).sum())), 2)
+    part = status == PARTIAL
+    amount_paid[part] = np.round(amount[part] * rng.uniform(0.1, 0.6, int(part.sum())), 2)
     return Repayments(loan, k, due, amount, status, paid, amount_paid)
 
 

@@ -37,8 +37,11 @@ def split_groups(rng: np.random.Generator, count: int, low: int, high: int) -> n
         return np.zeros(0, dtype=np.int64)
     sizes = rng.integers(low, high + 1, size=count // low + 1)
     ends = np.cumsum(sizes)
-    groups = np.searchsorted(ends, np.arange(count), side="right")
-    return groups.astype(np.int64)
+    groups = np.searchsorted(ends, np.arange(count), side="right").astype(np.int64)
+    last = groups[-1]
+    if last > 0 and (groups == last).sum() < low:  # fold a short tail into the group before
+        groups[groups == last] = last - 1
+    return groups
 
 
 def submission_times(rng: np.random.Generator, n: int, start_s: int, days: int,

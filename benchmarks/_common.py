@@ -1,0 +1,129 @@
+"""Shared helpers for the benchmark scripts: timing, medians, tables, environment.
+
+Timing model: every implementation decides the same list of inputs; one
+*sample* is the mean time per decision over one pass through that list
+(``time.perf_counter_ns`` around the whole loop, so the clock's own cost is
+spread over many calls). Implementations are measured round-robin, one pass
+each per round, so drift on the machine hits all of them alike; the figure
+reported is the median of the per-round samples.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NS_PER_US = 1_000
+
+
+def parse_args(description: str) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--quick", action="store_true", help="fewer inputs and rounds (< 20 s)")
+    return ap.parse_args()
+
+
+def time_pass(fn: Callable, inputs: Sequence) -> float:
+    """Mean ns per call of ``fn(x)`` over one pass through ``inputs``."""
+    t0 = time.perf_counter_ns()
+    for x in inputs:
+        fn(x)
+    return (time.perf_counter_ns() - t0) / len(inputs)
+
+
+def measure(impls: dict[str, Callable], inputs: Sequence, rounds: int, *,
+            budgets: dict[str, int] | None = None, warmup: int = 1) -> dict[str, list[float]]:
+    """Round-robin timing: ``{name: [ns per decision, one per round]}``.
+
+    ``budgets`` limits how many of ``inputs`` a slow implementation runs per
+    round (the first N; the same N for every round), so peers that are 100x
+    slower still get several rounds within the time limit.
+    """
+    budgets = budgets or {}
+    per = {name: list(inputs[: budgets.get(name, len(inputs))]) for name in impls}
+    for name, fn in impls.items():  # warm up: caches, lazy imports, branch predictors
+        for _ in range(warmup):
+            time_pass(fn, per[name])
+    samples: dict[str, list[float]] = {name: [] for name in impls}
+    gc_was = gc.isenabled()
+    gc.collect()
+    gc.disable()  # collections would land on whichever implementation happens to allocate last
+    try:
+        for _ in range(rounds):
+            for name, fn in impls.items():
+                samples[name].append(time_pass(fn, per[name]))
+            gc.collect()
+    finally:
+        if gc_was:
+            gc.enable()
+    return samples
+
+
+def median(xs: Iterable[float]) -> float:
+    return statistics.median(list(xs))
+
+
+def spread(xs: Sequence[float]) -> str:
+    """Relative half-range of the samples around their median, e.g. '±3%'."""
+    m = median(xs)
+    return f"±{(max(xs) - min(xs)) / 2 / m * 100:.0f}%" if m else "-"
+
+
+def us(ns: float) -> str:
+    return f"{ns / NS_PER_US:,.2f}"
+
+
+def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:  # plain fallback
+        print(f"\n{title}")
+        cells = [list(map(str, headers))] + [[str(c) for c in r] for r in rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+        for j, r in enumerate(cells):
+            print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))))
+            if j == 0:
+                print("  ".join("-" * w for w in widths))
+        return
+    t = Table(title=title, title_justify="left")
+    for i, h in enumerate(headers):
+        t.add_column(h, justify="left" if i == 0 else "right")
+    for r in rows:
+        t.add_row(*map(str, r))
+    Console(width=max(100, len(headers) * 18)).print(t)
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def environment() -> str:
+    return (f"python {platform.python_version()} ({platform.python_implementation()}), "
+            f"{platform.machine()}, {os.cpu_count()} cpus, {platform.system()} {platform.release()}")
+
+
+def rss_bytes() -> int:
+    """Current resident set size (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def wait_for_parser(timeout_s: float = 0) -> None:
+    """Exit with a clear message if the YAML parser is not importable yet."""
+    try:
+        from riskrules.dsl.yaml_format import load_ruleset  # noqa: F401
+    except ImportError as exc:
+        sys.exit(f"riskrules YAML parser is not importable yet ({exc}); nothing to measure")

@@ -1,0 +1,2 @@
+def render_html(*a): pass
+def write_html(*a): pass

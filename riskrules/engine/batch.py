@@ -1,0 +1,720 @@
+"""The batch backend: the same IR compiled to polars expressions over a whole frame.
+
+Semantics are the per-event engine's, row by row (the differential tests
+check it): missing values, short-circuit evaluation, faults per rule, the
+three policies, decision tables, shadow rules, scorecards and reasons.
+
+Per-event laziness and faults become *effects*: each compiled node carries,
+besides its value, a mask per effect channel — ``!`` (evaluating it raised in
+this row) and ``m:<model>`` (evaluating it computed that model) — combined
+with the evaluation order of ``and``/``or``/``if``/``coalesce`` and the
+missing-value guards, so that a fault behind a false guard is no fault, and a
+model a row never needed gives that row no reasons.
+
+A builtin without a vectorised form runs per row (``map_elements``); that is
+listed by :func:`describe` (``riskrules compile --show --backend batch``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+from . import functions, ir
+from .batch_input import INPUT_ERROR, DataError, polars_type, prepare
+from .functions._common import now_expr
+from .program import Program
+
+FAULT = "!"
+_CMP = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+def _or(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a | b
+
+
+def _and(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def _gate(eff: dict, mask) -> dict:
+    return dict(eff) if mask is None else {k: v & mask for k, v in eff.items()}
+
+
+def _merge(*effs: dict) -> dict:
+    out: dict = {}
+    for e in effs:
+        for k, v in e.items():
+            out[k] = _or(out.get(k), v)
+    return out
+
+
+def _truth(v: pl.Expr) -> pl.Expr:
+    return v.fill_null(False)
+
+
+class _Gen:
+    def __init__(self, prog: Program, now: dt.datetime):
+        self.p = prog
+        self.now = now
+        self.memo: dict = {}
+        self.cell: tuple | None = None
+        self.cols: dict[str, tuple[pl.Expr, dict]] = {}
+        self.per_row: list[str] = []
+
+    # -- nodes -> (value, effects) ---------------------------------------------------
+    def x(self, n) -> tuple[pl.Expr, dict]:
+        key = (id(n), id(self.cell) if self.cell is not None else None)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = getattr(self, "x_" + type(n).__name__)(n)
+            self.memo[key] = hit
+        return hit
+
+    def lit(self, v, t):
+        if isinstance(v, dt.datetime):
+            return now_expr(v).dt.convert_time_zone("UTC")
+        if v is None:
+            return pl.lit(None, dtype=polars_type(t) if t.name not in ("null", "any") else pl.Null)
+        if isinstance(v, bool):
+            return pl.lit(v, dtype=pl.Boolean)
+        if isinstance(v, int):
+            return pl.lit(v, dtype=pl.Int64)
+        if isinstance(v, float):
+            return pl.lit(v, dtype=pl.Float64)
+        return pl.lit(v)
+
+    def x_Const(self, n):
+        return self.lit(n.value, n.type), {}
+
+    def x_Path(self, n):
+        e = pl.col(n.steps[0])
+        for s in n.steps[1:]:
+            e = e.struct.field(s)
+        return e, {}
+
+    def _col(self, name):
+        v, eff = self.cols[name]
+        return pl.col(name), {k: pl.col(f"{name}{k}") for k in eff}
+
+    def x_Feat(self, n):
+        return self._col(f"__f_{n.name}")
+
+    def x_ModelOut(self, n):
+        v, eff = self._col(f"__m_{n.model}")
+        return pl.col(f"__m_{n.model}").struct.field(n.output), eff
+
+    def x_RulesAgg(self, n):
+        return pl.col(f"__rules_{n.name}"), {}
+
+    def x_TableOut(self, n):
+        return pl.col(f"__t_{n.table}.{n.output}"), {}
+
+    def x_DecisionRef(self, n):
+        return pl.col(f"__d_{n.name}"), {}
+
+    def x_Now(self, n):
+        return now_expr(self.now).dt.convert_time_zone("UTC"), {}
+
+    def x_Cell(self, n):
+        return self.cell
+
+    def guarded(self, nodes):
+        """Values, presence mask and effects in the generated code's order (nullable args first)."""
+        order = [k for k, a in enumerate(nodes) if a.nullable] + [k for k, a in enumerate(nodes) if not a.nullable]
+        vals = [None] * len(nodes)
+        eff: dict = {}
+        reach = None
+        for k in order:
+            v, e = self.x(nodes[k])
+            vals[k] = v
+            eff = _merge(eff, _gate(e, reach))
+            if nodes[k].nullable:
+                reach = _and(reach, v.is_not_null())
+        return vals, reach, eff
+
+    def x_Op(self, n):
+        op = n.op
+        if op in ("and", "or"):
+            value, eff, reach = None, {}, None
+            for a in n.args:
+                v, e = self.x(a)
+                t = _truth(v)
+                eff = _merge(eff, _gate(e, reach))
+                step = t if op == "and" else ~t
+                if FAULT in e:
+                    step = step & ~e[FAULT]
+                reach = _and(reach, step)
+                value = t if value is None else (value & t if op == "and" else value | t)
+            return value, eff
+        if op == "not":
+            v, e = self.x(n.args[0])
+            return ~_truth(v), e
+        if op == "neg":
+            v, e = self.x(n.args[0])
+            return -v, e
+        (a, b), present, eff = self.guarded(n.args)
+        if op in _CMP:
+            return _truth(getattr(a, _CMP[op])(b)), eff
+        if op in ("/", "%"):
+            zero = b == 0
+            fault = zero if present is None else (present & zero)
+            eff = _merge(eff, {FAULT: _truth(fault)})
+            if op == "/":
+                value = pl.when(zero).then(None).otherwise(a / b)
+            else:
+                value = pl.when(zero).then(None).otherwise(a - b * (a / b).floor())
+                if n.type.name == "int":
+                    value = value.cast(pl.Int64)
+            return value, eff
+        return {"+": a + b, "-": a - b, "*": a * b}[op], eff
+
+    def x_Member(self, n):
+        (item, cont), present, eff = self.guarded((n.item, n.container))
+        if isinstance(n.container, ir.Const):
+            values = list(n.container.value)
+            if n.item.type.is_numeric:
+                item = item.cast(pl.Float64)
+                values = [float(v) for v in values]
+            if n.item.type.name == "datetime":
+                hit = pl.any_horizontal([item == self.lit(v, n.item.type) for v in values]) if values else pl.lit(False)
+            else:
+                hit = item.is_in(pl.Series(values, dtype=pl.Float64 if n.item.type.is_numeric else None), nulls_equal=False) \
+                    if values else pl.lit(False)
+        else:
+            hit = cont.list.contains(item)
+        hit = ~hit if n.negated else hit
+        ok = item.is_not_null() & cont.is_not_null() if not isinstance(n.container, ir.Const) else item.is_not_null()
+        return _truth(hit & ok), eff
+
+    def x_Between(self, n):
+        (v, lo, hi), present, eff = self.guarded((n.value, n.low, n.high))
+        return _truth((lo <= v) & (v <= hi)), eff
+
+    def x_Missing(self, n):
+        v, e = self.x(n.value)
+        return (v.is_not_null() if n.negated else v.is_null()), e
+
+    def x_If(self, n):
+        c, ec = self.x(n.cond)
+        t, et = self.x(n.then)
+        o, eo = self.x(n.other)
+        tc = _truth(c)
+        return pl.when(tc).then(t).otherwise(o), _merge(ec, _gate(et, tc), _gate(eo, ~tc))
+
+    def x_Coalesce(self, n):
+        vals, eff, reach = [], {}, None
+        for a in n.args:
+            v, e = self.x(a)
+            vals.append(v)
+            eff = _merge(eff, _gate(e, reach))
+            if not a.nullable:
+                break
+            reach = _and(reach, v.is_null())
+        return (pl.coalesce(vals) if len(vals) > 1 else vals[0]), eff
+
+    def x_Call(self, n):
+        fn = functions.get(n.func)
+        if n.func == "now" and not n.args:
+            return now_expr(self.now).dt.convert_time_zone("UTC"), {}
+        if fn.null_safe:
+            pairs = [self.x(a) for a in n.args]
+            vals, present, eff = [v for v, _ in pairs], None, _merge(*[e for _, e in pairs])
+        else:
+            vals, present, eff = self.guarded(n.args)
+        literal = all(isinstance(n.args[i], ir.Const) for i in fn.literal_params)
+        head = [now_expr(self.now)] if fn.context == "now" else []
+        if fn.polars is not None and literal:
+            args = head + [n.args[i].value if i in fn.literal_params else v for i, v in enumerate(vals)]
+            value = fn.polars(*args)
+            if fn.polars_fault is not None:
+                f = _truth(fn.polars_fault(*args))
+                eff = _merge(eff, {FAULT: f if present is None else (present & f)})
+            if present is not None and not fn.null_safe:
+                value = pl.when(present).then(value)
+            return value, eff
+        return self._per_row(n, fn, vals, present, eff)
+
+    def _per_row(self, n, fn, vals, present, eff):
+        """No vectorised form: call the implementation row by row, catching faults."""
+        self.per_row.append(n.func)
+        impl, now, null_safe = fn.impl, self.now, fn.null_safe
+        ctx = (now,) if fn.context == "now" else ()
+        names = [f"a{i}" for i in range(len(vals))]
+        rtype = polars_type(n.type) if n.type.name not in ("any", "null") else pl.String
+
+        def call(row):
+            args = [row[k] for k in names]
+            if not null_safe and any(a is None for a in args):
+                return {"v": None, "f": False}
+            try:
+                return {"v": impl(*ctx, *args), "f": False}
+            except Exception:  # a fault of the calling rule, as per event
+                return {"v": None, "f": True}
+
+        if not vals:
+            out = pl.lit(0).map_elements(lambda _: call({}), return_dtype=pl.Struct({"v": rtype, "f": pl.Boolean}))
+        else:
+            out = pl.struct([v.alias(k) for v, k in zip(vals, names)]).map_elements(
+                call, return_dtype=pl.Struct({"v": rtype, "f": pl.Boolean}), skip_nulls=False)
+        f = _truth(out.struct.field("f"))
+        return out.struct.field("v"), _merge(eff, {FAULT: f if present is None else (present & f)})
+
+    def x_Range(self, n):  # pragma: no cover - ranges are lowered to comparisons
+        raise AssertionError("ranges do not reach the IR")
+
+
+def _eff_columns(name: str, value: pl.Expr, eff: dict) -> list[pl.Expr]:
+    return [value.alias(name)] + [e.alias(f"{name}{k}") for k, e in eff.items()]
+
+
+def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list]:
+    """A scorecard as expressions: the result struct, effects, and (lost, code) per feature."""
+    card = m.model
+    total = pl.lit(card.spec.intercept, dtype=pl.Float64)
+    nodes = list(m.inputs)
+    eff, reach, contribs, nobin = {}, None, [], None
+    for (fname, kind, bins, best), node in zip(card._features, nodes):
+        v, e = gen.x(node)
+        eff = _merge(eff, _gate(e, reach))
+        if FAULT in e:
+            reach = _and(reach, ~e[FAULT])
+        missing = v.is_null()
+        if node.type.is_numeric:
+            missing = missing | v.cast(pl.Float64).is_nan()
+        chain = None
+        other = next((b for b in bins if b.other), None)
+        miss_bin = next((b for b in bins if b.missing), None)
+        conds = []
+        if miss_bin is not None:
+            conds.append((missing, miss_bin))
+        for b in bins:
+            if b.other or b.missing:
+                continue
+            if b.values is not None:
+                c = v.is_in(list(b.values)) if kind == "category" or not node.type.is_numeric else \
+                    v.cast(pl.Float64).is_in([float(x) for x in b.values if not isinstance(x, str)])
+            elif kind == "numeric":
+                c = pl.lit(True)
+                if b.min is not None:
+                    c = c & (v >= b.min)
+                if b.max is not None:
+                    c = c & (v < b.max)
+            else:
+                continue
+            conds.append((~missing & _truth(c), b))
+        if other is not None:  # whatever no earlier bin took, missing values included
+            conds.append((pl.lit(True), other))
+        pts = reason = None
+        for c, b in conds:
+            if pts is None:
+                pts = pl.when(c).then(pl.lit(b.points, dtype=pl.Float64))
+                reason = pl.when(c).then(pl.lit(b.reason, dtype=pl.String))
+            else:
+                pts = pts.when(c).then(pl.lit(b.points, dtype=pl.Float64))
+                reason = reason.when(c).then(pl.lit(b.reason, dtype=pl.String))
+        if pts is None:
+            pts, reason = pl.lit(None, dtype=pl.Float64), pl.lit(None, dtype=pl.String)
+        else:
+            pts = pts.otherwise(pl.lit(None, dtype=pl.Float64))
+            reason = reason.otherwise(pl.lit(None, dtype=pl.String))
+        bad = pts.is_null()
+        nobin = _or(nobin, bad if reach is None else (reach & bad))
+        reach = _and(reach, ~bad)
+        total = total + pts
+        contribs.append((pl.lit(best, dtype=pl.Float64) - pts, reason))
+    if nobin is not None:
+        eff = _merge(eff, {FAULT: nobin})
+    prob = 1.0 / (1.0 + ((total - card._offset) / card._factor).exp())
+    return pl.struct(prob.alias("probability"), total.alias("points")), eff, contribs
+
+
+def _sklearn(gen: _Gen, name: str, m):
+    vals = [gen.x(a) for a in m.inputs]
+    eff = _merge(*[e for _, e in vals])
+    model = m.model
+
+    def predict(s: pl.Series) -> pl.Series:
+        import numpy as np
+
+        X = np.column_stack([s.struct.field(f"x{i}").cast(pl.Float64).fill_null(float("nan")).to_numpy()
+                             for i in range(len(vals))])
+        p = np.clip(model.estimator.predict_proba(X)[:, 1], 1e-9, 1 - 1e-9)
+        pts = model._offset + model._factor * np.log((1 - p) / p)
+        return pl.DataFrame({"probability": p, "points": pts}).to_struct("m")
+
+    st = pl.struct([v.cast(pl.Float64).alias(f"x{i}") for i, (v, _) in enumerate(vals)]).map_batches(
+        predict, return_dtype=pl.Struct({"probability": pl.Float64, "points": pl.Float64}))
+    return st, eff, []
+
+
+def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
+    """Decide every row of ``df``; one result row per input row, same order.
+
+    Columns: ``outcome``, ``score``, ``fired``, ``shadow_fired``, ``reasons``,
+    ``errors`` (lists), ``unexplained``, ``input_error`` (rows that break the
+    schema are not decided), ``rule:<id>`` per rule, ``table:<name>.<out>``,
+    ``model:<name>`` and ``model:<name>.points``.
+    """
+    prog = engine.program if hasattr(engine, "program") else engine
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.timezone.utc)
+    frame = prepare(df, prog.schema)
+    plan, _ = build_plan(prog, now)
+    return plan(frame)
+
+
+def build_plan(prog: Program, now: dt.datetime):
+    """(function frame -> results, the generator) — the compiled batch program."""
+    g = _Gen(prog, now)
+    stages: list[list[pl.Expr]] = []
+    # features, each in its own stage so later ones can read earlier columns
+    for name, node in prog.features.items():
+        v, eff = g.x(node)
+        g.cols[f"__f_{name}"] = (v, eff)
+        stages.append(_eff_columns(f"__f_{name}", v, eff))
+    contribs_by_model = {}
+    model_stage = []
+    for name, m in prog.models.items():
+        st, eff, contribs = (_scorecard if m.kind == "scorecard" else _sklearn)(g, name, m)
+        eff = dict(eff)
+        eff[f"m:{name}"] = pl.lit(True)
+        g.cols[f"__m_{name}"] = (st, eff)
+        model_stage += _eff_columns(f"__m_{name}", st, eff)
+        contribs_by_model[name] = contribs
+        for k, (lost, code) in enumerate(contribs):
+            model_stage += [lost.alias(f"__ml_{name}_{k}"), code.alias(f"__mr_{name}_{k}")]
+    if model_stage:
+        stages.append(model_stage)
+
+    rules = prog.all_rules
+    n_active = len(prog.rules)
+    conds = []
+    for r in rules:
+        v, eff = g.x(r.cond)
+        conds.append((v, eff))
+    stage = []
+    for r, (v, eff) in zip(rules, conds):
+        stage.append(_truth(v).alias(f"__rt{r.index}"))
+        stage.append((eff.get(FAULT, pl.lit(False))).alias(f"__rf{r.index}"))
+        for k, e in eff.items():
+            if k != FAULT:
+                stage.append(e.alias(f"__rm{r.index}{k}"))
+    stages.append(stage)
+    # first_match: rules after the first acting hit are not evaluated
+    evaluated = {}
+    if prog.policy == "first_match":
+        acting = [r for r in prog.rules if r.action is not None]
+        first = pl.min_horizontal([pl.when(pl.col(f"__rt{r.index}") & ~pl.col(f"__rf{r.index}")).then(r.index)
+                                   for r in acting]) if acting else pl.lit(None, dtype=pl.Int64)
+        stages.append([first.alias("__first")])
+        for r in prog.rules:
+            evaluated[r.index] = pl.col("__first").is_null() | (pl.lit(r.index) <= pl.col("__first"))
+    fired_cols, err_cols = [], []
+    for r in rules:
+        ev = evaluated.get(r.index, pl.lit(True))
+        fired_cols.append((ev & pl.col(f"__rt{r.index}") & ~pl.col(f"__rf{r.index}")).alias(f"rule:{r.id}"))
+        err_cols.append((ev & pl.col(f"__rf{r.index}")).alias(f"__re{r.index}"))
+    stages.append(fired_cols + err_cols)
+    model_used = {name: [] for name in prog.models}
+    for r, (v, eff) in zip(rules, conds):
+        ev = evaluated.get(r.index, pl.lit(True))
+        for k in eff:
+            if k.startswith("m:"):
+                model_used[k[2:]].append(ev & pl.col(f"__rm{r.index}{k}"))
+    points = [pl.when(pl.col(f"rule:{r.id}")).then(r.score).otherwise(0.0) for r in prog.rules]
+    agg = [
+        (pl.sum_horizontal(points) if points else pl.lit(0.0)).alias("__rules_score"),
+        (pl.any_horizontal([pl.col(f"rule:{r.id}") for r in prog.rules]) if prog.rules else pl.lit(False)).alias("__rules_any_fired"),
+        (pl.sum_horizontal([pl.col(f"rule:{r.id}").cast(pl.Int64) for r in prog.rules]) if prog.rules else pl.lit(0)).alias("__rules_count"),
+    ]
+    stages.append(agg)
+
+    late_errors: list[tuple[str, pl.Expr]] = []
+    score_first = "decision.score" in prog.uses() and prog.tables
+
+    def score_stage():
+        if prog.score is None:
+            stages.append([pl.lit(None, dtype=pl.Float64).alias("__d_score")])
+            return
+        v, eff = g.x(prog.score)
+        f = eff.get(FAULT)
+        stages.append([(pl.when(f).then(None).otherwise(v) if f is not None else v).cast(pl.Float64).alias("__d_score")]
+                      + ([f.alias("__score_fault")] if f is not None else []))
+        if f is not None:
+            late_errors.append(("score", pl.col("__score_fault")))
+        for k, e in eff.items():
+            if k.startswith("m:"):
+                model_used[k[2:]].append(e)
+
+    if score_first:
+        score_stage()
+    for name, tab in prog.tables.items():
+        out, fault, used = _table(g, name, tab)
+        stages.append([o.alias(f"__t_{name}.{col}") for o, col in zip(out, tab.outputs)]
+                      + [fault.alias(f"__tf_{name}")])
+        late_errors.append((f"table:{name}", pl.col(f"__tf_{name}")))
+        for k, e in used.items():
+            model_used[k].append(e)
+    if not score_first:
+        score_stage()
+    stages.append([(pl.any_horizontal(m) if m else pl.lit(False)).alias(f"__mu_{name}") for name, m in model_used.items()])
+    stages.append(_outcome(prog, late_errors))
+    stages.append(_reasons(prog, contribs_by_model, late_errors))
+    review_cols = []
+    if prog.unexplained is not None:
+        v, eff = g.x(prog.unexplained)
+        f = eff.get(FAULT)
+        review_cols.append((_truth(v) | f if f is not None else _truth(v)).alias("unexplained"))
+        if f is not None:
+            review_cols.append(f.alias("__review_fault"))
+            late_errors.append(("review", pl.col("__review_fault")))
+    else:
+        review_cols.append(pl.lit(None, dtype=pl.Boolean).alias("unexplained"))
+    stages.append(review_cols)
+    stages.append(_lists(prog, late_errors))
+
+    def run(frame: pl.DataFrame) -> pl.DataFrame:
+        lf = frame.lazy()
+        for s in stages:
+            lf = lf.with_columns(s)
+        bad = pl.col(INPUT_ERROR).is_not_null()
+        keep = ["outcome", "score", "fired", "shadow_fired", "reasons", "errors", "unexplained"]
+        keep += [f"rule:{r.id}" for r in rules]
+        keep += [f"__t_{n}.{o}" for n, t in prog.tables.items() for o in t.outputs]
+        res = lf.select(
+            [pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in keep]
+            + [pl.when(bad).then(None).otherwise(pl.col(f"__m_{n}").struct.field(o)).alias(
+                f"model:{n}" + ("" if o == "probability" else ".points"))
+               for n in prog.models for o in ("probability", "points")]
+            + [pl.col(INPUT_ERROR).alias("input_error")]
+        ).collect()
+        return res.rename({f"__t_{n}.{o}": f"table:{n}.{o}" for n, t in prog.tables.items() for o in t.outputs})
+
+    return run, g
+
+
+def _table(g: _Gen, name, tab):
+    ins = [g.x(i) for i in tab.inputs]
+    eff = _merge(*[e for _, e in ins])
+    fault = eff.get(FAULT, pl.lit(False))
+    used = {k[2:]: v for k, v in eff.items() if k.startswith("m:")}
+    n_out = len(tab.outputs)
+    matches, row_outs = [], []
+    for row in tab.rows:
+        m, reach, rfault = pl.lit(True), None, None
+        for k, c in enumerate(row.cells):
+            if isinstance(c, ir.Const) and c.value is True:
+                continue
+            g.cell = ins[k]
+            v, e = g.x(c)
+            g.cell = None
+            if FAULT in e:
+                rfault = _or(rfault, e[FAULT] if reach is None else (reach & e[FAULT]))
+            for key, val in e.items():
+                if key.startswith("m:"):
+                    used[key[2:]] = _or(used.get(key[2:]), val if reach is None else (reach & val))
+            reach = _and(reach, _truth(v))
+            m = m & _truth(v)
+        outs = [g.x(o) for o in row.outputs]
+        for _, e in outs:
+            for key, val in e.items():
+                if key.startswith("m:"):
+                    used[key[2:]] = _or(used.get(key[2:]), m & val)
+        ofault = _merge(*[e for _, e in outs]).get(FAULT)
+        matches.append((m, rfault, [v for v, _ in outs], ofault))
+    default = [g.x(d)[0] for d in tab.default] if tab.default is not None else [pl.lit(None)] * n_out
+    if tab.hit == "first":
+        reached = pl.lit(True)
+        chosen = [None] * n_out
+        for m, rfault, vals, ofault in matches:
+            if rfault is not None:
+                fault = fault | (reached & rfault)
+            if ofault is not None:
+                fault = fault | (reached & m & ofault)
+            for k in range(n_out):
+                chosen[k] = pl.when(reached & m).then(vals[k]) if chosen[k] is None else chosen[k].when(reached & m).then(vals[k])
+            reached = reached & ~m
+        out = [c.otherwise(d) if c is not None else d for c, d in zip(chosen, default)] if matches else default
+    else:
+        for m, rfault, vals, ofault in matches:
+            if rfault is not None:
+                fault = fault | rfault
+            if ofault is not None:
+                fault = fault | (m & ofault)
+        ms = [m for m, *_ in matches]
+        count = pl.sum_horizontal([m.cast(pl.Int64) for m in ms]) if ms else pl.lit(0)
+        if tab.hit == "unique":
+            fault = fault | (count > 1)
+            out = _pick(matches, default, n_out, list(range(len(matches))))
+        elif tab.hit == "priority":
+            order = sorted(range(len(matches)), key=lambda i: (-tab.rows[i].priority, i))
+            out = _pick(matches, default, n_out, order)
+        else:
+            out = []
+            for k in range(n_out):
+                col = [pl.when(m).then(vals[k]) for m, _, vals, _ in matches]
+                if tab.aggregate is None:
+                    out.append(pl.concat_list([c.cast(polars_type(tab.output_types[k].item)) for c in col])
+                               .list.drop_nulls() if col else pl.lit([]))
+                elif tab.aggregate == "count":
+                    out.append(pl.sum_horizontal([c.is_not_null().cast(pl.Int64) for c in col]) if col else pl.lit(0))
+                else:
+                    fn = {"sum": pl.sum_horizontal, "min": pl.min_horizontal, "max": pl.max_horizontal}[tab.aggregate]
+                    if not col:
+                        out.append(default[k])
+                        continue
+                    present = pl.any_horizontal([c.is_not_null() for c in col])
+                    hit = pl.any_horizontal(ms)
+                    out.append(pl.when(present).then(fn(col)).when(hit).then(None).otherwise(default[k]))
+    out = [pl.when(fault).then(None).otherwise(o) for o in out]
+    return out, fault, used
+
+
+def _pick(matches, default, n_out, order):
+    out = []
+    for k in range(n_out):
+        e = None
+        for i in order:
+            m, _, vals, _ = matches[i]
+            e = pl.when(m).then(vals[k]) if e is None else e.when(m).then(vals[k])
+        out.append(e.otherwise(default[k]) if e is not None else default[k])
+    return out
+
+
+def _outcome(prog: Program, late_errors) -> list[pl.Expr]:
+    sev = {name: s for name, (s, _) in prog.outcomes.items()}
+    acting = [r for r in prog.rules if r.action is not None]
+    on_error = prog.on_error
+
+    def first_idx(rs):
+        return pl.min_horizontal([pl.when(pl.col(f"rule:{r.id}")).then(r.index) for r in rs]) if rs else \
+            pl.lit(None, dtype=pl.Int64)
+
+    actions = list(dict.fromkeys(r.action for r in acting))
+    firsts = {a: first_idx([r for r in acting if r.action == a]) for a in actions}
+    if prog.policy == "first_match":
+        outcome = pl.lit(prog.default_outcome)
+        best = None
+        for a in actions:
+            cond = firsts[a].is_not_null() & (best.is_null() | (firsts[a] < best) if best is not None else pl.lit(True))
+            outcome = pl.when(cond).then(pl.lit(a)).otherwise(outcome)
+            best = pl.when(cond).then(firsts[a]).otherwise(best) if best is not None else firsts[a]
+    else:
+        if prog.policy == "score":
+            bands = sorted([b for b in prog.bands if b.min is not None], key=lambda b: -b.min)
+            catch = next((b for b in prog.bands if b.min is None), None)
+            base = pl.lit(catch.outcome if catch else prog.default_outcome)
+            for b in reversed(bands):
+                base = pl.when(pl.col("__d_score") >= b.min).then(pl.lit(b.outcome)).otherwise(base)
+            base = pl.when(pl.col("__d_score").is_null()).then(pl.lit(on_error)).otherwise(base)
+        else:
+            base = pl.lit(prog.default_outcome)
+        # the winner: highest severity; ties go to the earlier (the base outcome first)
+        sev_of = pl.lit(0)
+        for name, s in sev.items():
+            sev_of = pl.when(base == name).then(s).otherwise(sev_of)
+        outcome, cur_sev, cur_idx = base, sev_of, pl.lit(-1)
+        for a in sorted(actions, key=lambda a: (-sev[a], actions.index(a))):
+            f = firsts[a]
+            better = f.is_not_null() & ((pl.lit(sev[a]) > cur_sev) | ((pl.lit(sev[a]) == cur_sev) & (f < cur_idx) & (cur_idx >= 0)))
+            outcome = pl.when(better).then(pl.lit(a)).otherwise(outcome)
+            cur_sev = pl.when(better).then(sev[a]).otherwise(cur_sev)
+            cur_idx = pl.when(better).then(f).otherwise(cur_idx)
+    errs = [pl.col(f"__re{r.index}") for r in prog.rules] + [e for _, e in late_errors]
+    any_err = pl.any_horizontal(errs) if errs else pl.lit(False)
+    osev = pl.lit(0)
+    for name, s in sev.items():
+        osev = pl.when(outcome == name).then(s).otherwise(osev)
+    outcome = pl.when(any_err & (pl.lit(sev[on_error]) > osev)).then(pl.lit(on_error)).otherwise(outcome)
+    band = pl.lit(None, dtype=pl.String)
+    if prog.policy == "score":
+        bands = sorted([b for b in prog.bands if b.min is not None], key=lambda b: -b.min)
+        catch = next((b for b in prog.bands if b.min is None), None)
+        band = pl.lit(catch.reason if catch else None, dtype=pl.String)
+        for b in reversed(bands):
+            band = pl.when(pl.col("__d_score") >= b.min).then(pl.lit(b.reason, dtype=pl.String)).otherwise(band)
+        band = pl.when(pl.col("__d_score").is_null()).then(None).otherwise(band)
+    return [outcome.alias("outcome"), pl.col("__d_score").alias("score"), band.alias("__band_reason"),
+            any_err.alias("__any_err")]
+
+
+def _reasons(prog: Program, contribs_by_model, late_errors) -> list[pl.Expr]:
+    plain = [name for name, (s, adverse) in prog.outcomes.items() if s == 0 and not adverse]
+    acting = [r for r in prog.rules if r.action is not None and r.severity > 0]
+    parts = []
+    if prog.policy == "first_match":
+        win = pl.lit(None, dtype=pl.String)
+        best = None
+        for r in [r for r in prog.rules if r.action is not None]:
+            hit = pl.col(f"rule:{r.id}") & (pl.lit(True) if best is None else best)
+            if r.severity > 0:
+                win = pl.when(hit).then(pl.lit(r.reason or r.id)).otherwise(win)
+            best = ~pl.col(f"rule:{r.id}") if best is None else best & ~pl.col(f"rule:{r.id}")
+        parts.append(win)
+    else:
+        for r in sorted(acting, key=lambda r: (-r.severity, -r.score, r.index)):
+            parts.append(pl.when(pl.col(f"rule:{r.id}")).then(pl.lit(r.reason or r.id)))
+    rule_errs = [pl.col(f"__re{r.index}") for r in prog.rules]
+    if rule_errs:
+        parts.append(pl.when(pl.any_horizontal(rule_errs)).then(pl.lit("RULE_ERROR")))
+    if late_errors:
+        parts.append(pl.when(pl.any_horizontal([e for _, e in late_errors])).then(pl.lit("EVALUATION_ERROR")))
+    parts.append(pl.col("__band_reason"))
+    items = []
+    order = 0
+    for name, contribs in contribs_by_model.items():
+        for k, (lost, code) in enumerate(contribs):
+            ok = pl.col(f"__mu_{name}") & (pl.col(f"__ml_{name}_{k}") > 0) & pl.col(f"__mr_{name}_{k}").is_not_null()
+            items.append(pl.when(ok).then(pl.struct(
+                (-pl.col(f"__ml_{name}_{k}")).alias("k"), pl.lit(order).alias("i"), pl.col(f"__mr_{name}_{k}").alias("c"))))
+            order += 1
+    lists = [pl.concat_list([p.cast(pl.String) for p in parts]).list.drop_nulls()]
+    if items:
+        model_codes = pl.concat_list(items).list.drop_nulls().list.eval(
+            pl.element().sort_by([pl.element().struct.field("k"), pl.element().struct.field("i")])
+            .struct.field("c"))
+        lists.append(model_codes)
+    codes = pl.concat_list(lists) if len(lists) > 1 else lists[0]
+    codes = codes.list.eval(pl.element().unique(maintain_order=True)).list.head(4)
+    return [pl.when(pl.col("outcome").is_in(plain)).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(codes)
+            .alias("reasons")]
+
+
+def _lists(prog: Program, late_errors) -> list[pl.Expr]:
+    def ids(exprs_ids):
+        if not exprs_ids:
+            return pl.lit([], dtype=pl.List(pl.String))
+        return pl.concat_list([pl.when(e).then(pl.lit(i)) for e, i in exprs_ids]).list.drop_nulls()
+
+    n_active = len(prog.rules)
+    fired = ids([(pl.col(f"rule:{r.id}"), r.id) for r in prog.rules])
+    shadow = ids([(pl.col(f"rule:{r.id}"), r.id) for r in prog.shadow])
+    errs = [(pl.col(f"__re{r.index}"), f"rule:{r.id}") for r in prog.all_rules] + [(e, w) for w, e in late_errors]
+    return [fired.alias("fired"), shadow.alias("shadow_fired"), ids(errs).alias("errors")]
+
+
+def describe(engine, now: dt.datetime | None = None) -> str:
+    """The batch plan as text: each rule's polars expression, and what runs per row."""
+    prog = engine.program if hasattr(engine, "program") else engine
+    _, g = build_plan(prog, now or dt.datetime.now(dt.timezone.utc))
+    out = [f"# batch plan of {prog.name} {prog.version} ({prog.digest})"]
+    for r in prog.all_rules:
+        v, eff = g.x(r.cond)
+        out.append(f"# rule {r.id}")
+        out.append(f"rule:{r.id} = {v}")
+        if FAULT in eff:
+            out.append(f"  faults where: {eff[FAULT]}")
+    per_row = sorted(set(g.per_row))
+    out.append("# functions evaluated per row (no vectorised form): " + (", ".join(per_row) or "none"))
+    return "\n".join(out) + "\n"
