@@ -45,6 +45,36 @@ def get_lark(start: str) -> Lark:
     )
 
 
+def parse_tree(text: str, start: str, locate: Locator):
+    """Parse ``text`` from ``start`` into a checked lark tree.
+
+    Returns ``(tree, [], None)``, or ``(None, diagnostics, offset)`` where
+    ``offset`` is where a syntax error was found (None for other problems),
+    so that callers can resume after it.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None, [error("E112", f"text is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", locate(0, 0))], None
+    bracket_problem = scan_brackets(text, locate)
+    if bracket_problem is not None:
+        return None, [bracket_problem], None
+    lark = get_lark(start)
+    try:
+        tree = _parse_guarded(lark, text)
+    except UnexpectedInput as exc:
+        diag = syntax_diagnostic(exc, lark, text, locate)
+        offset = getattr(exc, "pos_in_stream", None)
+        token = getattr(exc, "token", None)
+        if token is not None and token.type != "$END" and token.start_pos is not None:
+            offset = token.start_pos
+        return None, [diag], len(text) if offset is None else offset
+    except NestingTooDeep as exc:
+        return None, [too_deep(locate(exc.start, exc.start + 1))], None
+    problems = check_tree(tree, locate)
+    if problems:
+        return None, problems, None
+    return tree, [], None
+
+
 def parse_located(
     text: str,
     start: str,
@@ -56,19 +86,7 @@ def parse_located(
     The non-raising core shared by every front-end: size and nesting limits,
     syntax errors, literal checks, then the mechanical transform.
     """
-    if len(text) > MAX_FILE_BYTES:
-        return None, [error("E112", f"text is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", locate(0, 0))]
-    bracket_problem = scan_brackets(text, locate)
-    if bracket_problem is not None:
-        return None, [bracket_problem]
-    lark = get_lark(start)
-    try:
-        tree = _parse_guarded(lark, text)
-    except UnexpectedInput as exc:
-        return None, [syntax_diagnostic(exc, lark, text, locate)]
-    except NestingTooDeep as exc:
-        return None, [too_deep(locate(exc.start, exc.start + 1))]
-    problems = check_tree(tree, locate)
+    tree, problems, _ = parse_tree(text, start, locate)
     if problems:
         return None, problems
     return transformer(locate).transform(tree), []

@@ -31,13 +31,14 @@ class LineIndex:
         return line, offset - self.starts[line - 1] + 1
 
 
-def text_locator(file: str, text: str, line: int = 1, col: int = 1, base: int = 0) -> Locator:
+def text_locator(file: str, text: str, line: int = 1, col: int = 1, base: int = 0,
+                 index: LineIndex | None = None) -> Locator:
     """Offsets into ``text``, which starts at ``line``:``col`` of ``file``.
 
     ``base`` is added to every offset first (used when a chunk of a larger text
-    is parsed on its own).
+    is parsed on its own; pass the whole text's ``index`` then).
     """
-    index = LineIndex(text)
+    index = index or LineIndex(text)
 
     def pos(offset: int) -> tuple[int, int]:
         ln, c = index.position(offset + base)

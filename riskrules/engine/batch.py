@@ -179,7 +179,11 @@ class _Gen:
         return {"+": a + b, "-": a - b, "*": a * b}[op], eff
 
     def x_Member(self, n):
-        (item, cont), present, eff = self.guarded((n.item, n.container))
+        if isinstance(n.container, ir.Const):
+            (item,), present, eff = self.guarded((n.item,))
+            cont = None
+        else:
+            (item, cont), present, eff = self.guarded((n.item, n.container))
         if isinstance(n.container, ir.Const):
             values = list(n.container.value)
             if n.item.type.is_numeric:
@@ -188,8 +192,7 @@ class _Gen:
             if n.item.type.name == "datetime":
                 hit = pl.any_horizontal([item == self.lit(v, n.item.type) for v in values]) if values else pl.lit(False)
             else:
-                hit = item.is_in(pl.Series(values, dtype=pl.Float64 if n.item.type.is_numeric else None), nulls_equal=False) \
-                    if values else pl.lit(False)
+                hit = item.is_in(values) if values else pl.lit(False)
         else:
             hit = cont.list.contains(item)
         hit = ~hit if n.negated else hit

@@ -10,7 +10,7 @@ import riskrules
 
 from .helpers import deep_merge, write_ruleset
 
-HERE = Path(__file__).parent / "conformance" / "diagnostics.yaml"
+HERE = Path(__file__).parent / "checker" / "diagnostics.yaml"
 DOC = yaml.safe_load(HERE.read_text(encoding="utf-8"))
 
 

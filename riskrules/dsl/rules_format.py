@@ -1,0 +1,205 @@
+"""The ``.rules`` text format: parse a whole file into a :class:`~riskrules.dsl.ast.Ruleset`.
+
+After a syntax error the parser resumes at the next line that starts (in
+column 1) with an item keyword, so every broken item is reported, and the
+items between errors are still checked for literal and limit problems.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from . import ast as A
+from .diagnostics import Diagnostic, RulesetError, SourceCache, error
+from .parser import parse_tree
+from .positions import LineIndex, text_locator
+from .resources import load_list_file, normalise
+from .rules_transform import Clause, RulesTransformer
+from .schema import check_type_names, schema_from_file
+
+_ITEM_START = re.compile(
+    r"^(?:ruleset|version|description|on_error|schema|input|list|feature|model|outcome|rule|table"
+    r"|decision|review|include|tests)\b",
+    re.MULTILINE,
+)
+
+
+def parse_rules_text(text: str, path: str = "<rules>", *, sources: SourceCache | None = None) -> A.Ruleset:
+    """Parse a ``.rules`` file; files it names are read relative to ``path``.
+
+    Raises :class:`RulesetError` with every diagnostic found.
+    """
+    sources = sources if sources is not None else SourceCache()
+    text = normalise(text)
+    sources.add(path, text)
+    clauses, problems = parse_clauses(text, path)
+    if problems:
+        raise RulesetError(problems, sources)
+    assembler = Assembler(path, sources)
+    ruleset = assembler.ruleset(clauses, A.Span(path, 1, 1, *LineIndex(text).position(len(text))))
+    if assembler.diags:
+        raise RulesetError(assembler.diags, sources)
+    return ruleset
+
+
+def included_rules(text: str, path: str, sources: SourceCache) -> tuple[list[A.Rule], list[Diagnostic]]:
+    """The rules of a ``.rules`` file named by ``include`` (it may hold nothing else)."""
+    clauses, problems = parse_clauses(text, path)
+    if problems:
+        return [], problems
+    assembler = Assembler(path, sources)
+    rules = []
+    for c in clauses:
+        if c.kind == "rule":
+            rule = assembler.rule(c)
+            if rule is not None:
+                rules.append(rule)
+        else:
+            assembler.diags.append(error("E113", f"an included file may only contain rules, not '{c.kind}'", c.span))
+    return rules, assembler.diags
+
+
+def parse_clauses(text: str, path: str) -> tuple[list[Clause], list[Diagnostic]]:
+    """Top-level clauses of a ``.rules`` text, or every problem found in it."""
+    index = LineIndex(text)
+    starts = [m.start() for m in _ITEM_START.finditer(text)]
+    problems: list[Diagnostic] = []
+    pos = 0
+    while True:
+        tree, found, error_at = _parse_chunk(text, pos, len(text), path, index)
+        if error_at is None:
+            problems += found
+            break
+        problems += found
+        bad = pos + error_at
+        item_start = max((s for s in starts if pos <= s <= bad), default=pos)
+        if item_start > pos:  # the items before the broken one still get their checks
+            _, found, _ = _parse_chunk(text, pos, item_start, path, index)
+            problems += [d for d in found if d.code != "E100"]
+        pos = min((s for s in starts if s > bad), default=-1)
+        if pos < 0:
+            break
+    if problems:
+        return [], problems
+    locate = text_locator(path, text, index=index)
+    return RulesTransformer(locate).transform(tree), []
+
+
+def _parse_chunk(text: str, start: int, end: int, path: str, index: LineIndex):
+    locate = text_locator(path, text, base=start, index=index)
+    return parse_tree(text[start:end], "file", locate)
+
+
+class Assembler:
+    """Clauses -> AST nodes; duplicates (E118) and omissions (E114) are reported."""
+
+    def __init__(self, path: str, sources: SourceCache) -> None:
+        self.path = path
+        self.sources = sources
+        self.diags: list[Diagnostic] = []
+
+    def once(self, clauses: Iterable[Clause], where: str) -> dict[str, Clause]:
+        """Clauses by kind; a repeated kind is an error (E118) and the first one wins."""
+        seen: dict[str, Clause] = {}
+        for c in clauses:
+            if c.kind in seen:
+                self.diags.append(error("E118", f"duplicate '{c.kind}'{where}", c.span))
+            else:
+                seen[c.kind] = c
+        return seen
+
+    def ruleset(self, clauses: list[Clause], span: A.Span) -> A.Ruleset:
+        single = ("ruleset", "version", "description", "on_error", "tests", "decision", "review")
+        head = self.once([c for c in clauses if c.kind in single], "")
+        schemas = [c for c in clauses if c.kind in ("schema", "input")]
+        for extra in schemas[1:]:
+            self.diags.append(error("E118", "duplicate schema ('schema' or 'input' may appear once)", extra.span))
+        for key in ("ruleset", "version"):
+            if key not in head:
+                self.diags.append(error("E114", f"missing '{key}'", A.Span(self.path, 1, 1, 1, 1)))
+        includes = tuple(c.value for c in clauses if c.kind == "include")
+        rules = [r for r in (self.rule(c) for c in clauses if c.kind == "rule") if r is not None]
+        for c in clauses:
+            if c.kind == "include":
+                from .yaml_build import load_included_rules
+
+                found, problems = load_included_rules(c.value, self.path, self.sources, c.span)
+                rules += found
+                self.diags += problems
+        value = lambda key, default=None: head[key].value if key in head else default  # noqa: E731
+        return A.Ruleset(
+            name=value("ruleset", ""), version=value("version", ""), span=span,
+            schema=self.schema(schemas[0] if schemas else None, span),
+            description=value("description", ""), on_error=value("on_error", "review"),
+            lists=tuple(self.list_def(c) for c in clauses if c.kind == "list"),
+            features=tuple(c.value for c in clauses if c.kind == "feature"),
+            models=tuple(self.model(c) for c in clauses if c.kind == "model"),
+            outcomes=tuple(c.value for c in clauses if c.kind == "outcome"),
+            rules=tuple(rules),
+            tables=tuple(self.table(c) for c in clauses if c.kind == "table"),
+            decision=self.decision(head["decision"]) if "decision" in head else None,
+            review=self.review(head["review"]) if "review" in head else None,
+            tests=value("tests"), includes=includes, source=self.path, extra={"sources": self.sources},
+        )
+
+    def schema(self, c: Clause | None, span: A.Span) -> A.Schema:
+        if c is None:
+            return A.Schema((), span)
+        if c.kind == "schema":
+            schema, problems = schema_from_file(c.value, self.path, self.sources, c.span)
+            self.diags += problems
+            return schema
+        for f in c.value:
+            self.diags += check_type_names(f.type)
+        return A.Schema(c.value, c.span)
+
+    def list_def(self, c: Clause) -> A.ListDef:
+        d: A.ListDef = c.value
+        if d.path is None:
+            return d
+        items, problems = load_list_file(d.path, self.path, self.sources, c.span)
+        self.diags += problems
+        return A.ListDef(d.name, items, d.span, path=d.path)
+
+    def model(self, c: Clause) -> A.ModelRef:
+        name, name_span, kind, path, clauses, inputs = c.value
+        opts = self.once(clauses, f" in model '{name}'")
+        return A.ModelRef(name, kind, path, inputs, name_span,
+                          version=opts["version"].value if "version" in opts else "",
+                          description=opts["description"].value if "description" in opts else "")
+
+    def rule(self, c: Clause) -> A.Rule | None:
+        rule_id, id_span, name, clauses = c.value
+        opts = self.once(clauses, f" in rule '{rule_id}'")
+        if "when" not in opts:
+            self.diags.append(error("E114", f"rule '{rule_id}' has no 'when' condition", id_span))
+            return None
+        get = lambda key, default=None: opts[key].value if key in opts else default  # noqa: E731
+        return A.Rule(
+            id=rule_id, when=get("when"), span=c.span, name=name, action=get("then"), reason=get("reason"),
+            severity=get("severity"), score=get("score", 0.0), priority=get("priority", 0),
+            status=get("status", "active"), tags=get("tags", ()), description=get("description", ""),
+            provenance=get("provenance", ()), id_span=id_span,
+            action_span=opts["then"].span if "then" in opts else None,
+        )
+
+    def table(self, c: Clause) -> A.Table:
+        name, name_span, hit, aggregate, items = c.value
+        opts = self.once([i for i in items if i.kind != "row"], f" in table '{name}'")
+        get = lambda key, default=None: opts[key].value if key in opts else default  # noqa: E731
+        rows = tuple(i.value for i in items if i.kind == "row")
+        return A.Table(name, hit, get("inputs", ()), get("outputs", ()), rows, name_span,
+                       aggregate=aggregate, default=get("default"), description=get("description", ""))
+
+    def decision(self, c: Clause) -> A.DecisionBlock:
+        policy, clauses = c.value
+        opts = self.once([x for x in clauses if x.kind != "band"], " in decision")
+        bands = tuple(x.value for x in clauses if x.kind == "band")
+        return A.DecisionBlock(policy, c.span, score=opts["score"].value if "score" in opts else None,
+                               bands=bands, default=opts["default"].value if "default" in opts else "approve")
+
+    def review(self, c: Clause) -> A.ReviewBlock:
+        opts = self.once(c.value, " in review")
+        get = lambda key, default=None: opts[key].value if key in opts else default  # noqa: E731
+        return A.ReviewBlock(c.span, unexplained=get("unexplained"), anomaly_threshold=get("anomaly_threshold"),
+                             anomaly_model=get("anomaly_model"), sla_hours=get("sla_hours", 24.0))

@@ -1,0 +1,274 @@
+"""Build the AST from a composed, validated YAML ruleset.
+
+Each section item is validated on its own, so one bad rule does not hide the
+expression errors of the others; every expression is parsed from its YAML
+scalar with a locator that points at the exact character in the file.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from yaml.nodes import MappingNode, ScalarNode
+
+from . import ast as A
+from . import yaml_models as M
+from .diagnostics import Diagnostic, SourceCache, error
+from .parser import parse_located
+from .resources import load_list_file, read_source, resolve
+from .schema import fields_from_yaml, schema_from_file
+from .yaml_errors import validation_diagnostics
+from .yaml_safe import YamlDoc
+
+_FEATURE = TypeAdapter(M.Feature)
+_LIST = TypeAdapter(M.ListSpec)
+_INCLUDES = TypeAdapter(list[str])
+
+
+class YamlBuilder:
+    """Turns one YAML document into AST parts, collecting diagnostics."""
+
+    def __init__(self, doc: YamlDoc, sources: SourceCache) -> None:
+        self.doc = doc
+        self.sources = sources
+        self.diags: list[Diagnostic] = []
+        self.data = doc.data if isinstance(doc.data, dict) else {}
+
+    # -- helpers -------------------------------------------------------------
+    def span(self, *path) -> A.Span:
+        return self.doc.span_at(path)
+
+    def key_span(self, *path) -> A.Span:
+        return self.doc.key_span_at(path)
+
+    def parse(self, path: tuple, start: str = "expr_start") -> A.Expr | None:
+        node = self.doc.nodes.get(path)
+        if not isinstance(node, ScalarNode):
+            return None
+        result, problems = parse_located(node.value, start, self.doc.scalar_locator(node))
+        self.diags += problems
+        return result
+
+    def literal(self, path: tuple) -> A.Literal | None:
+        """A literal from a YAML scalar's own type (numbers, booleans, null, dates, text)."""
+        node = self.doc.nodes[path]
+        return yaml_literal(_value(self.data, path), self.doc.span(node), node.value, self.diags)
+
+    def valid(self, adapter, value) -> Any:
+        try:
+            return adapter.validate_python(value)
+        except ValidationError:
+            return None  # reported by the whole-file validation
+
+    def entries(self, key: str, model) -> list[tuple[Any, Any]]:
+        """(name or index, validated item) for the valid items of a section."""
+        section = self.data.get(key)
+        adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
+        pairs = section.items() if isinstance(section, dict) else enumerate(section) if isinstance(section, list) else ()
+        out = []
+        for k, raw in pairs:
+            item = self.valid(adapter, raw)
+            if item is not None:
+                out.append((k, item))
+        return out
+
+    # -- sections ------------------------------------------------------------
+    def lists(self) -> tuple[A.ListDef, ...]:
+        out = []
+        for name, spec in self.entries("lists", _LIST):
+            span = self.key_span("lists", name)
+            if isinstance(spec, str):
+                items, problems = load_list_file(spec, self.doc.file, self.sources, self.span("lists", name))
+                self.diags += problems
+                out.append(A.ListDef(name, items, span, path=spec))
+            else:
+                items = tuple(self.literal(("lists", name, i)) for i in range(len(spec)))
+                out.append(A.ListDef(name, tuple(i for i in items if i is not None), span))
+        return tuple(out)
+
+    def features(self) -> tuple[A.Feature, ...]:
+        out = []
+        for name, spec in self.entries("features", _FEATURE):
+            if isinstance(spec, M.FeatureSpec):
+                expr, description = self.parse(("features", name, "expr")), spec.description
+            else:
+                expr, description = self.parse(("features", name)), ""
+            if expr is not None:
+                out.append(A.Feature(name, expr, self.key_span("features", name), description))
+        return tuple(out)
+
+    def models(self) -> tuple[A.ModelRef, ...]:
+        out = []
+        for name, spec in self.entries("models", M.ModelSpec):
+            inputs = []
+            for feature in spec.inputs:
+                expr = self.parse(("models", name, "inputs", feature))
+                if expr is not None:
+                    inputs.append(A.ModelInput(feature, expr, self.key_span("models", name, "inputs", feature)))
+            out.append(A.ModelRef(name, spec.type, spec.path, tuple(inputs), self.key_span("models", name),
+                                  version=spec.version, description=spec.description))
+        return tuple(out)
+
+    def outcomes(self) -> tuple[A.OutcomeDef, ...]:
+        return tuple(A.OutcomeDef(name, spec.severity, spec.adverse, self.key_span("outcomes", name))
+                     for name, spec in self.entries("outcomes", M.OutcomeSpec))
+
+    def rules(self) -> tuple[A.Rule, ...]:
+        out = []
+        for i, spec in self.entries("rules", M.RuleSpec):
+            when = self.parse(("rules", i, "when"))
+            if when is None:
+                continue
+            out.append(A.Rule(
+                id=spec.id, when=when, span=self.span("rules", i), name=spec.name, action=spec.action,
+                reason=spec.reason, severity=spec.severity, score=spec.score, priority=spec.priority,
+                status=spec.status, tags=tuple(spec.tags), description=spec.description,
+                provenance=tuple((k, _frozen(v)) for k, v in spec.provenance.items()),
+                id_span=self.span("rules", i, "id"),
+                action_span=self.span("rules", i, "action") if spec.action is not None else None,
+            ))
+        return tuple(out)
+
+    def tables(self) -> tuple[A.Table, ...]:
+        out = []
+        for name, spec in self.entries("tables", M.TableSpec):
+            base = ("tables", name)
+            inputs = tuple(self.parse(base + ("inputs", i)) for i in range(len(spec.inputs)))
+            rows = tuple(self.row(base + ("rows", r), row) for r, row in enumerate(spec.rows))
+            default = None if spec.default is None else self.outputs(base + ("default",))
+            out.append(A.Table(name, spec.hit, inputs, tuple(spec.outputs), rows, self.key_span(*base),
+                               aggregate=spec.aggregate, default=default, description=spec.description))
+        return tuple(out)
+
+    def row(self, path: tuple, spec: M.RowSpec) -> A.TableRow:
+        when = path + ("when",)
+        paths = [when + (i,) for i in range(len(spec.when))] if isinstance(spec.when, list) else [when]
+        cells = tuple(self.cell(p) for p in paths)
+        return A.TableRow(cells, self.outputs(path + ("then",)), self.span(*path), priority=spec.priority)
+
+    def cell(self, path: tuple) -> A.Expr | None:
+        node = self.doc.nodes[path]
+        if node.tag.endswith(":null"):  # `when: [null]` tests for equality with null
+            return A.Binary("==", A.Placeholder(self.doc.span(node)), A.Literal(None, "null", self.doc.span(node), "null"),
+                            self.doc.span(node))
+        return self.parse(path, "cell_start")
+
+    def outputs(self, path: tuple) -> tuple[A.Expr, ...]:
+        value = _value(self.data, path)
+        paths = [path + (i,) for i in range(len(value))] if isinstance(value, list) else [path]
+        return tuple(self.output(p) for p in paths)
+
+    def output(self, path: tuple) -> A.Expr | None:
+        """Numbers, booleans and null are literals; text is an expression (``"'gold'"``)."""
+        node = self.doc.nodes[path]
+        if node.tag.endswith(":str"):
+            return self.parse(path)
+        return self.literal(path)
+
+    def decision(self) -> A.DecisionBlock | None:
+        spec = self.valid(TypeAdapter(M.DecisionSpec), self.data.get("decision"))
+        if spec is None:
+            return None
+        bands = tuple(A.Band(b.min, b.outcome, self.span("decision", "bands", i), b.reason)
+                      for i, b in enumerate(spec.bands))
+        score = self.parse(("decision", "score")) if spec.score is not None else None
+        return A.DecisionBlock(spec.policy, self.key_span("decision"), score=score, bands=bands, default=spec.default)
+
+    def review(self) -> A.ReviewBlock | None:
+        spec = self.valid(TypeAdapter(M.ReviewSpec), self.data.get("review"))
+        if spec is None:
+            return None
+        unexplained = self.parse(("review", "unexplained")) if spec.unexplained is not None else None
+        return A.ReviewBlock(self.key_span("review"), unexplained=unexplained, anomaly_threshold=spec.anomaly_threshold,
+                             anomaly_model=spec.anomaly_model, sla_hours=spec.sla_hours)
+
+    def schema(self) -> A.Schema:
+        value = self.data.get("schema")
+        if isinstance(value, str):
+            schema, problems = schema_from_file(value, self.doc.file, self.sources, self.span("schema"))
+            self.diags += problems
+            return schema
+        node = self.doc.nodes.get(("schema",))
+        if isinstance(node, MappingNode):
+            fields, problems = fields_from_yaml(self.doc, node)
+            self.diags += problems
+            return A.Schema(fields, self.key_span("schema"))
+        return A.Schema((), self.doc.span(self.doc.root) if self.doc.root else A.Span.unknown(self.doc.file))
+
+    def includes(self) -> tuple[tuple[str, ...], tuple[A.Rule, ...]]:
+        paths = self.valid(_INCLUDES, self.data.get("include", [])) or []
+        rules: list[A.Rule] = []
+        for i, relative in enumerate(paths):
+            found, problems = load_included_rules(relative, self.doc.file, self.sources, self.span("include", i))
+            self.diags += problems
+            rules += found
+        return tuple(paths), tuple(rules)
+
+
+def _value(data, path):
+    for el in path:
+        data = data[el]
+    return data
+
+
+def _frozen(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def yaml_literal(value, span: A.Span, text: str, diags: list[Diagnostic]) -> A.Literal | None:
+    """A Literal for a value PyYAML constructed from a scalar."""
+    if isinstance(value, bool):
+        return A.Literal(value, "bool", span, text)
+    if isinstance(value, int):
+        return A.Literal(value, "int", span, text)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            diags.append(error("E115", f"{text} is not a usable number", span))
+            return None
+        return A.Literal(value, "number", span, text)
+    if value is None:
+        return A.Literal(None, "null", span, text)
+    if isinstance(value, dt.datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return A.Literal(value, "datetime", span, text)
+    if isinstance(value, dt.date):
+        return A.Literal(value, "date", span, text)
+    return A.Literal(str(value), "string", span, text)
+
+
+def validate_file(doc: YamlDoc, model) -> tuple[Any, list[Diagnostic]]:
+    """Validate the whole document against ``model``; return (instance or None, diagnostics)."""
+    if not isinstance(doc.data, dict):
+        what = "a ruleset" if model is M.RulesetFile else "an included rules file"
+        span = doc.span(doc.root) if doc.root is not None else A.Span.unknown(doc.file)
+        return None, [error("E115", f"{what} must be a YAML mapping", span)]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        schema = model.model_json_schema(by_alias=True)
+        return None, validation_diagnostics(exc, doc, schema)
+
+
+def load_included_rules(relative: str, base_file: str, sources: SourceCache, at: A.Span) -> tuple[list[A.Rule], list[Diagnostic]]:
+    """Rules of an ``include:`` file (YAML with only ``rules:``, or a ``.rules`` file of rules)."""
+    from .yaml_safe import compose
+
+    path = resolve(base_file, relative)
+    text, problems = read_source(path, sources, at, what="included file")
+    if text is None:
+        return [], problems
+    if path.endswith(".rules"):
+        from .rules_format import included_rules
+
+        return included_rules(text, path, sources)
+    doc, problems = compose(text, path)
+    if problems:
+        return [], problems
+    if doc.root is None:
+        return [], []
+    _, problems = validate_file(doc, M.IncludeFile)
+    builder = YamlBuilder(doc, sources)
+    rules = builder.rules()
+    return list(rules), problems + builder.diags
