@@ -112,16 +112,23 @@ def prepare(df: pl.DataFrame, schema: Type) -> pl.DataFrame:
         raise DataError("the data has no rows")
     checks: list = []
     cols = []
+    problems = []
     for fname, ft, optional in schema.fields:
-        if fname in df.columns:
-            e = _build(pl.col(fname), df.schema[fname], ft, fname, checks)
-        elif optional:
-            e = pl.lit(None, dtype=polars_type(ft))
-        else:
-            raise DataError(f"column {fname} is missing (a required field)")
+        try:
+            if fname in df.columns:
+                e = _build(pl.col(fname), df.schema[fname], ft, fname, checks)
+            elif optional:
+                e = pl.lit(None, dtype=polars_type(ft))
+            else:
+                raise DataError(f"column {fname} is missing (a required field)")
+        except DataError as exc:
+            problems.append(str(exc))
+            continue
         if not optional:
             checks.append((e.is_null(), f"{fname}: required field is missing"))
         cols.append(e.alias(fname))
+    if problems:
+        raise DataError("; ".join(problems))
     err = pl.lit(None, dtype=pl.String)
     for cond, msg in reversed(checks):
         err = pl.when(cond).then(pl.lit(msg)).otherwise(err)
