@@ -65,6 +65,11 @@ class DepthTree(Tree):
 
     def __init__(self, data, children, meta=None) -> None:
         super().__init__(data, children, meta)
+        if data.startswith("_"):
+            # lark's helper for `x*`: rebuilt (and spliced into its parent) at
+            # every item, so measuring it here would be quadratic
+            self.depth = 0
+            return
         depth = max((getattr(c, "depth", 0) for c in children), default=0)
         if data in _EXPR_NODES:
             depth += 1

@@ -62,10 +62,11 @@ def parse_tree(text: str, start: str, locate: Locator):
         tree = _parse_guarded(lark, text)
     except UnexpectedInput as exc:
         diag = syntax_diagnostic(exc, lark, text, locate)
-        offset = getattr(exc, "pos_in_stream", None)
         token = getattr(exc, "token", None)
-        if token is not None and token.type != "$END" and token.start_pos is not None:
-            offset = token.start_pos
+        if token is not None:
+            offset = len(text) if token.type == "$END" else token.start_pos
+        else:
+            offset = getattr(exc, "pos_in_stream", None)
         return None, [diag], len(text) if offset is None else offset
     except NestingTooDeep as exc:
         return None, [too_deep(locate(exc.start, exc.start + 1))], None

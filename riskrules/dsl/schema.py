@@ -25,6 +25,19 @@ from .resources import read_source, resolve
 from .yaml_safe import YamlDoc, compose
 
 TYPE_WORDS = A.SCALAR_TYPES + ("enum", "list")
+#: names other languages use, for the hint
+_TYPE_ALIASES = {
+    "integer": "int", "integr": "int", "long": "int", "float": "number", "double": "number", "decimal": "number",
+    "numeric": "number", "str": "string", "text": "string", "boolean": "bool", "timestamp": "datetime",
+    "time": "datetime", "timedelta": "duration", "interval": "duration", "array": "list", "object": "a nested mapping",
+}
+
+
+def _type_hint(name: str) -> str:
+    alias = _TYPE_ALIASES.get(name.lower())
+    if alias is not None:
+        return f"did you mean '{alias}'?" if alias in TYPE_WORDS else f"use {alias}"
+    return did_you_mean(name, TYPE_WORDS) or "types: " + ", ".join(TYPE_WORDS)
 
 
 def check_type_names(t: A.TypeRef) -> list[Diagnostic]:
@@ -39,8 +52,7 @@ def check_type_names(t: A.TypeRef) -> list[Diagnostic]:
             if t.item is not None:
                 stack.append(t.item)
         elif t.name not in TYPE_WORDS:
-            found.append(error("E117", f"unknown type '{t.name}'", t.span,
-                               hint=did_you_mean(t.name, TYPE_WORDS) or "types: " + ", ".join(TYPE_WORDS)))
+            found.append(error("E117", f"unknown type '{t.name}'", t.span, hint=_type_hint(t.name)))
     return found
 
 

@@ -79,13 +79,28 @@ def _describe_token(token) -> str:
     return f"'{text}'" if len(text) <= 40 else f"'{text[:37]}…'"
 
 
+def _end_of_content(text: str) -> int:
+    """Just past the last non-blank character: where "unexpected end of input" points."""
+    end = len(text.rstrip())
+    comment = text.rfind("#", 0, end)
+    if comment >= 0 and "\n" not in text[comment:end] and not _in_string(text, comment):
+        end = len(text[:comment].rstrip())
+    return end
+
+
+def _in_string(text: str, index: int) -> bool:
+    line_start = text.rfind("\n", 0, index) + 1
+    before = text[line_start:index]
+    return before.count('"') % 2 == 1 or before.count("'") % 2 == 1
+
+
 def syntax_diagnostic(exc: UnexpectedInput, lark: Lark, text: str, locate: Locator) -> Diagnostic:
     """One E100 diagnostic for a lark exception, positioned via ``locate``."""
     if isinstance(exc, UnexpectedToken):
         token = exc.token
         expected = set(getattr(exc, "accepts", None) or exc.expected)
         if token.type == "$END":
-            start = end = len(text)
+            start = end = _end_of_content(text)
         else:
             start, end = token.start_pos, token.end_pos
         what = _describe_token(token)
@@ -106,7 +121,7 @@ def syntax_diagnostic(exc: UnexpectedInput, lark: Lark, text: str, locate: Locat
         else:
             message = f"unexpected character {ch!r}"
     elif isinstance(exc, UnexpectedEOF):
-        start = end = len(text)
+        start = end = _end_of_content(text)
         expected = set(exc.expected)
         message = "unexpected end of input"
     else:  # pragma: no cover - lark has no other kinds

@@ -27,6 +27,8 @@ from .functions._common import now_expr
 from .program import Program
 
 FAULT = "!"
+ENGINE = "auto"  # polars collect engine
+MAX_MODEL_REASONS = 4
 _CMP = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
@@ -472,8 +474,11 @@ def build_plan(prog: Program, now: dt.datetime):
     if not score_first:
         score_stage()
     stages.append([(pl.any_horizontal(m) if m else pl.lit(False)).alias(f"__mu_{name}") for name, m in model_used.items()])
-    stages.append(_outcome(prog, late_errors))
-    stages.append(_reasons(prog, contribs_by_model, late_errors))
+    stages.extend(_outcome(prog, late_errors))
+    if contribs_by_model:
+        stages.append(_model_reason_ranks(contribs_by_model))
+    stages.extend(_reasons(prog, contribs_by_model, late_errors))
+    per_key = []
     review_cols = []
     if prog.unexplained is not None:
         v, eff = g.x(prog.unexplained)
@@ -485,12 +490,42 @@ def build_plan(prog: Program, now: dt.datetime):
     else:
         review_cols.append(pl.lit(None, dtype=pl.Boolean).alias("unexplained"))
     stages.append(review_cols)
-    stages.append(_lists(prog, late_errors))
+    per_key += _lists(prog, late_errors)
+    # Reasons and id lists depend only on which rules fired or faulted, the outcome, the band
+    # and the scorecard bins hit: few distinct combinations. Computing the list expressions once
+    # per combination and joining back is ~50x faster than per row.
+    flags = [pl.col(f"rule:{r.id}") for r in rules] + [pl.col(f"__re{r.index}") for r in rules] + [e for _, e in late_errors]
+    keys = [pl.sum_horizontal([f.fill_null(False).cast(pl.Int64) * (1 << k) for k, f in enumerate(flags[i:i + 62])])
+            .alias(f"__key{i // 62}") for i in range(0, len(flags), 62)]
+    key_names = [k.meta.output_name() for k in keys]
+    result_names = [e.meta.output_name() for e in per_key]
 
-    def run(frame: pl.DataFrame) -> pl.DataFrame:
+    def run(frame: pl.DataFrame, profile: bool = False) -> pl.DataFrame:
         lf = frame.lazy()
-        for s in stages:
+        for k, s in enumerate(stages):
             lf = lf.with_columns(s)
+            if profile is True:
+                import time
+
+                t = time.perf_counter()
+                lf = lf.collect().lazy()
+                print(f"stage {k}: {len(s)} columns, {time.perf_counter() - t:.3f}s", [str(c.meta.output_name()) for c in s[:3]])
+        lf = lf.with_columns(keys)
+        if profile is True:
+            import time
+
+            t = time.perf_counter()
+            lf = lf.collect().lazy()
+            print(f"keys {time.perf_counter() - t:.3f}s")
+        if not flags:
+            lf = lf.with_columns(per_key)
+        else:
+            reps = lf.unique(subset=key_names).with_columns(per_key).select(key_names + result_names)
+            lf = lf.join(reps, on=key_names, how="left", nulls_equal=True, maintain_order="left")
+        if profile is True:
+            t = time.perf_counter()
+            lf = lf.collect().lazy()
+            print(f"join {time.perf_counter() - t:.3f}s")
         bad = pl.col(INPUT_ERROR).is_not_null()
         keep = ["outcome", "score", "fired", "shadow_fired", "reasons", "errors", "unexplained"]
         keep += [f"rule:{r.id}" for r in rules]
@@ -501,7 +536,8 @@ def build_plan(prog: Program, now: dt.datetime):
                 f"model:{n}" + ("" if o == "probability" else ".points"))
                for n in prog.models for o in ("probability", "points")]
             + [pl.col(INPUT_ERROR).alias("input_error")]
-        ).collect()
+        )
+        res = res.collect(engine=ENGINE)
         return res.rename({f"__t_{n}.{o}": f"table:{n}.{o}" for n, t in prog.tables.items() for o in t.outputs})
 
     return run, g
@@ -595,103 +631,147 @@ def _pick(matches, default, n_out, order):
     return out
 
 
-def _outcome(prog: Program, late_errors) -> list[pl.Expr]:
+def _outcome(prog: Program, late_errors) -> list[list[pl.Expr]]:
+    """Stages computing ``outcome``, ``score`` and ``__band_reason`` (policies.py, vectorised).
+
+    Each candidate outcome gets a sortable key — severity first, then the earliest firing
+    rule (the base outcome wins ties, as the per-event loop keeps it) — and the largest
+    key wins; intermediate columns keep every expression small.
+    """
     sev = {name: s for name, (s, _) in prog.outcomes.items()}
     acting = [r for r in prog.rules if r.action is not None]
-    on_error = prog.on_error
-
-    def first_idx(rs):
-        return pl.min_horizontal([pl.when(pl.col(f"rule:{r.id}")).then(r.index) for r in rs]) if rs else \
-            pl.lit(None, dtype=pl.Int64)
-
     actions = list(dict.fromkeys(r.action for r in acting))
-    firsts = {a: first_idx([r for r in acting if r.action == a]) for a in actions}
-    if prog.policy == "first_match":
-        outcome = pl.lit(prog.default_outcome)
-        best = None
-        for a in actions:
-            cond = firsts[a].is_not_null() & (best.is_null() | (firsts[a] < best) if best is not None else pl.lit(True))
-            outcome = pl.when(cond).then(pl.lit(a)).otherwise(outcome)
-            best = pl.when(cond).then(firsts[a]).otherwise(best) if best is not None else firsts[a]
-    else:
-        if prog.policy == "score":
-            bands = sorted([b for b in prog.bands if b.min is not None], key=lambda b: -b.min)
-            catch = next((b for b in prog.bands if b.min is None), None)
-            base = pl.lit(catch.outcome if catch else prog.default_outcome)
-            for b in reversed(bands):
-                base = pl.when(pl.col("__d_score") >= b.min).then(pl.lit(b.outcome)).otherwise(base)
-            base = pl.when(pl.col("__d_score").is_null()).then(pl.lit(on_error)).otherwise(base)
-        else:
-            base = pl.lit(prog.default_outcome)
-        # the winner: highest severity; ties go to the earlier (the base outcome first)
-        sev_of = pl.lit(0)
-        for name, s in sev.items():
-            sev_of = pl.when(base == name).then(s).otherwise(sev_of)
-        outcome, cur_sev, cur_idx = base, sev_of, pl.lit(-1)
-        for a in sorted(actions, key=lambda a: (-sev[a], actions.index(a))):
-            f = firsts[a]
-            better = f.is_not_null() & ((pl.lit(sev[a]) > cur_sev) | ((pl.lit(sev[a]) == cur_sev) & (f < cur_idx) & (cur_idx >= 0)))
-            outcome = pl.when(better).then(pl.lit(a)).otherwise(outcome)
-            cur_sev = pl.when(better).then(sev[a]).otherwise(cur_sev)
-            cur_idx = pl.when(better).then(f).otherwise(cur_idx)
-    errs = [pl.col(f"__re{r.index}") for r in prog.rules] + [e for _, e in late_errors]
-    any_err = pl.any_horizontal(errs) if errs else pl.lit(False)
-    osev = pl.lit(0)
-    for name, s in sev.items():
-        osev = pl.when(outcome == name).then(s).otherwise(osev)
-    outcome = pl.when(any_err & (pl.lit(sev[on_error]) > osev)).then(pl.lit(on_error)).otherwise(outcome)
+    on_error = prog.on_error
+    BIG = 10_000_000
+    first = []
+    for k, a in enumerate(actions):
+        rs = [r for r in acting if r.action == a]
+        first.append(pl.min_horizontal([pl.when(pl.col(f"rule:{r.id}")).then(r.index) for r in rs]).alias(f"__first{k}"))
     band = pl.lit(None, dtype=pl.String)
     if prog.policy == "score":
         bands = sorted([b for b in prog.bands if b.min is not None], key=lambda b: -b.min)
         catch = next((b for b in prog.bands if b.min is None), None)
+        base = pl.lit(catch.outcome if catch else prog.default_outcome)
         band = pl.lit(catch.reason if catch else None, dtype=pl.String)
         for b in reversed(bands):
-            band = pl.when(pl.col("__d_score") >= b.min).then(pl.lit(b.reason, dtype=pl.String)).otherwise(band)
+            hit = pl.col("__d_score") >= b.min
+            base = pl.when(hit).then(pl.lit(b.outcome)).otherwise(base)
+            band = pl.when(hit).then(pl.lit(b.reason, dtype=pl.String)).otherwise(band)
+        base = pl.when(pl.col("__d_score").is_null()).then(pl.lit(on_error)).otherwise(base)
         band = pl.when(pl.col("__d_score").is_null()).then(None).otherwise(band)
-    return [outcome.alias("outcome"), pl.col("__d_score").alias("score"), band.alias("__band_reason"),
-            any_err.alias("__any_err")]
+    else:
+        base = pl.lit(prog.default_outcome)
+    stage1 = first + [base.alias("__base"), band.alias("__band_reason")]
+    if prog.policy == "first_match":
+        keys = [pl.when(pl.col(f"__first{k}").is_not_null()).then(BIG - pl.col(f"__first{k}")) for k in range(len(actions))]
+        base_key = pl.lit(0)
+    else:
+        keys = [pl.when(pl.col(f"__first{k}").is_not_null()).then(sev[a] * BIG - pl.col(f"__first{k}"))
+                for k, a in enumerate(actions)]
+        base_key = _sev_of(pl.col("__base"), sev) * BIG + 1
+    stage2 = [pl.max_horizontal([base_key] + keys).alias("__win")]
+    outcome = pl.col("__base")
+    for k, a in enumerate(actions):
+        outcome = pl.when(pl.col("__win") == keys[k]).then(pl.lit(a)).otherwise(outcome)
+    errs = [pl.col(f"__re{r.index}") for r in prog.rules] + [e for _, e in late_errors]
+    any_err = pl.any_horizontal(errs) if errs else pl.lit(False)
+    stage3 = [outcome.alias("__picked"), any_err.alias("__any_err")]
+    worse = pl.col("__any_err") & (pl.lit(sev[on_error]) > _sev_of(pl.col("__picked"), sev))
+    stage4 = [pl.when(worse).then(pl.lit(on_error)).otherwise(pl.col("__picked")).alias("outcome"),
+              pl.col("__d_score").alias("score")]
+    return [stage1, stage2, stage3, stage4]
 
 
-def _reasons(prog: Program, contribs_by_model, late_errors) -> list[pl.Expr]:
+def _sev_of(outcome: pl.Expr, sev: dict) -> pl.Expr:
+    e = pl.lit(0)
+    for name, s in sev.items():
+        e = pl.when(outcome == name).then(s).otherwise(e)
+    return e
+
+
+def _first_distinct(candidates: list[pl.Expr], n: int) -> list[pl.Expr]:
+    """Columns 0..n-1: the first ``n`` distinct non-null values of ``candidates``, in order."""
+    out = []
+    for p in range(n):
+        pick = pl.lit(None, dtype=pl.String)
+        for c in reversed(candidates):
+            fresh = c.is_not_null()
+            for q in out:
+                fresh = fresh & ((c != pl.col(q)) | pl.col(q).is_null())
+            pick = pl.when(fresh).then(c).otherwise(pick)
+        name = f"__reason{p}"
+        out.append(name)
+        yield pick.alias(name)
+
+
+def _reasons(prog: Program, contribs_by_model, late_errors) -> list[list[pl.Expr]]:
+    """Stages computing ``reasons``: at most four codes, ranked as in policies.py."""
     plain = [name for name, (s, adverse) in prog.outcomes.items() if s == 0 and not adverse]
     acting = [r for r in prog.rules if r.action is not None and r.severity > 0]
-    parts = []
+    stages = []
     if prog.policy == "first_match":
         win = pl.lit(None, dtype=pl.String)
-        best = None
-        for r in [r for r in prog.rules if r.action is not None]:
-            hit = pl.col(f"rule:{r.id}") & (pl.lit(True) if best is None else best)
-            if r.severity > 0:
-                win = pl.when(hit).then(pl.lit(r.reason or r.id)).otherwise(win)
-            best = ~pl.col(f"rule:{r.id}") if best is None else best & ~pl.col(f"rule:{r.id}")
-        parts.append(win)
+        for r in reversed([r for r in prog.rules if r.action is not None]):
+            code = pl.lit(r.reason or r.id) if r.severity > 0 else pl.lit(None, dtype=pl.String)
+            win = pl.when(pl.col(f"rule:{r.id}")).then(code).otherwise(win)
+        rule_codes = [win]
     else:
-        for r in sorted(acting, key=lambda r: (-r.severity, -r.score, r.index)):
-            parts.append(pl.when(pl.col(f"rule:{r.id}")).then(pl.lit(r.reason or r.id)))
+        ranked = sorted(acting, key=lambda r: (-r.severity, -r.score, r.index))
+        rule_codes = []
+        # the first four distinct codes of fired rules, in rank order: one chain per position
+        for p in range(4):
+            pick = pl.lit(None, dtype=pl.String)
+            for r in reversed(ranked):
+                code = r.reason or r.id
+                fresh = pl.col(f"rule:{r.id}")
+                for q in range(p):
+                    fresh = fresh & (pl.col(f"__rc{q}").is_null() | (pl.col(f"__rc{q}") != code))
+                pick = pl.when(fresh).then(pl.lit(code)).otherwise(pick)
+            stages.append([pick.alias(f"__rc{p}")])
+        rule_codes = [pl.col(f"__rc{p}") for p in range(4)]
+    cands = list(rule_codes)
     rule_errs = [pl.col(f"__re{r.index}") for r in prog.rules]
     if rule_errs:
-        parts.append(pl.when(pl.any_horizontal(rule_errs)).then(pl.lit("RULE_ERROR")))
+        cands.append(pl.when(pl.any_horizontal(rule_errs)).then(pl.lit("RULE_ERROR")))
     if late_errors:
-        parts.append(pl.when(pl.any_horizontal([e for _, e in late_errors])).then(pl.lit("EVALUATION_ERROR")))
-    parts.append(pl.col("__band_reason"))
-    items = []
-    order = 0
+        cands.append(pl.when(pl.any_horizontal([e for _, e in late_errors])).then(pl.lit("EVALUATION_ERROR")))
+    cands.append(pl.col("__band_reason"))
+    if contribs_by_model:
+        cands += [pl.col(f"__mrank{p}") for p in range(MAX_MODEL_REASONS)]
+    cand_stage = [c.cast(pl.String).alias(f"__cand{i}") for i, c in enumerate(cands)]
+    stages.append(cand_stage)
+    cols = [pl.col(f"__cand{i}") for i in range(len(cands))]
+    for e in _first_distinct(cols, 4):
+        stages.append([e])
+    codes = pl.concat_list([pl.col(f"__reason{p}") for p in range(4)]).list.drop_nulls()
+    stages.append([pl.when(pl.col("outcome").is_in(plain)).then(pl.lit([], dtype=pl.List(pl.String)))
+                   .otherwise(codes).alias("reasons")])
+    return stages
+
+
+def _model_reason_ranks(contribs_by_model) -> list[pl.Expr]:
+    """The model reason codes of each row in order (most points lost first), as columns.
+
+    A feature counts when its model was computed for the row, it lost points and its bin
+    has a reason code; ties keep model, then feature order (as the per-event sort does).
+    """
+    feats = []
     for name, contribs in contribs_by_model.items():
-        for k, (lost, code) in enumerate(contribs):
+        for k in range(len(contribs)):
             ok = pl.col(f"__mu_{name}") & (pl.col(f"__ml_{name}_{k}") > 0) & pl.col(f"__mr_{name}_{k}").is_not_null()
-            items.append(pl.when(ok).then(pl.struct(
-                (-pl.col(f"__ml_{name}_{k}")).alias("k"), pl.lit(order).alias("i"), pl.col(f"__mr_{name}_{k}").alias("c"))))
-            order += 1
-    lists = [pl.concat_list([p.cast(pl.String) for p in parts]).list.drop_nulls()]
-    if items:
-        model_codes = pl.concat_list(items).list.drop_nulls().list.eval(
-            pl.element().sort_by([pl.element().struct.field("k"), pl.element().struct.field("i")])
-            .struct.field("c"))
-        lists.append(model_codes)
-    codes = pl.concat_list(lists) if len(lists) > 1 else lists[0]
-    codes = codes.list.eval(pl.element().unique(maintain_order=True)).list.head(4)
-    return [pl.when(pl.col("outcome").is_in(plain)).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(codes)
-            .alias("reasons")]
+            feats.append((_truth(ok), pl.col(f"__ml_{name}_{k}"), pl.col(f"__mr_{name}_{k}")))
+    ranks = []
+    for i, (ok_i, lost_i, _) in enumerate(feats):
+        ahead = [(ok_j & ((lost_j > lost_i) | ((lost_j == lost_i) & pl.lit(j < i)))).cast(pl.Int32)
+                 for j, (ok_j, lost_j, _) in enumerate(feats) if j != i]
+        ranks.append(pl.when(ok_i).then(pl.sum_horizontal(ahead) if ahead else pl.lit(0)))
+    out = []
+    for p in range(MAX_MODEL_REASONS):
+        col = pl.lit(None, dtype=pl.String)
+        for (ok, _, code), rank in zip(feats, ranks):
+            col = pl.when(rank == p).then(code).otherwise(col)
+        out.append(col.alias(f"__mrank{p}"))
+    return out
 
 
 def _lists(prog: Program, late_errors) -> list[pl.Expr]:

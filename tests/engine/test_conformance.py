@@ -10,7 +10,7 @@ import yaml
 from .helpers import deep_merge, engine_from
 
 HERE = Path(__file__).parent / "conformance"
-BACKENDS = ["codegen", "interpret"]
+BACKENDS = ["codegen", "interpret", "batch"]
 
 
 def _cases():
@@ -29,6 +29,8 @@ def test_case(tmp_path, defaults, case, backend):
     now = case.get("now", defaults.get("now"))
     if isinstance(now, str):
         now = dt.datetime.fromisoformat(now)
+    if backend == "batch":
+        return _check_batch(engine, data, now, case["expect"])
     d = engine.decide(data, now=now, backend=backend)
     exp = case["expect"]
     if "outcome" in exp:
@@ -54,3 +56,23 @@ def test_case(tmp_path, defaults, case, backend):
     for k in ("decision_id",):
         a.pop(k), b.pop(k)
     assert a == b
+
+
+def _check_batch(engine, data, now, exp):
+    import polars as pl
+
+    from riskrules.engine.batch import decide_frame
+
+    b = decide_frame(engine, pl.DataFrame([data]), now=now).row(0, named=True)
+    d = engine.decide(data, now=now)
+    assert b["input_error"] is None
+    assert b["outcome"] == d.outcome == exp.get("outcome", d.outcome)
+    assert b["fired"] == list(d.fired)
+    assert b["shadow_fired"] == list(d.shadow_fired)
+    assert b["reasons"] == d.reason_codes
+    assert b["errors"] == [e["where"] for e in d.errors]
+    assert b["unexplained"] == d.unexplained
+    assert (b["score"] is None and d.score is None) or b["score"] == pytest.approx(d.score)
+    for table, outs in d.tables.items():
+        for k, v in outs.items():
+            assert b[f"table:{table}.{k}"] == v
