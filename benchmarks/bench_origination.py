@@ -200,7 +200,7 @@ def main() -> int:
     timed = [s for s in samples if valid(s)]
     while len(timed) < 200:  # too few shipped samples: pad with variations so a pass is long enough
         timed.append(vary(rnd.choice(samples), rnd))
-    rounds = 9 if args.quick else 51
+    rounds = 25 if args.quick else 51
     impls = {"hand-written": lambda s: H.decide(s[0], s[1]), "riskrules decide()": lambda s: engine.decide(s[0], now=s[1])}
     samples_ns = C.measure(impls, timed, rounds)
     med = {k: C.median(v) for k, v in samples_ns.items()}

@@ -408,8 +408,8 @@ def main() -> int:
     C.wait_for_parser()
     from riskrules import Engine
 
-    n_check, n_time, rounds = (1_000, 300, 9) if args.quick else (5_000, 1_000, 51)
-    peer_budget = 50 if args.quick else 200
+    n_check, n_time, rounds = (1_000, 300, 25) if args.quick else (5_000, 1_000, 51)
+    peer_budget = 30 if args.quick else 200
     now = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone.utc)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "peers40.yaml"

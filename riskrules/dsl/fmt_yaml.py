@@ -6,7 +6,6 @@ as YAML values, every other output as an expression string.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import yaml
 

@@ -51,6 +51,13 @@ class YamlBuilder:
         self.diags += problems
         return result
 
+    def text(self, path: tuple, value):
+        """A word as written: ``version: 1.10`` or ``id: 007`` would otherwise come back as numbers."""
+        node = self.doc.nodes.get(path)
+        if isinstance(value, str) and isinstance(node, ScalarNode) and not node.tag.endswith(":str"):
+            return node.value
+        return value
+
     def literal(self, path: tuple) -> A.Literal | None:
         """A literal from a YAML scalar's own type (numbers, booleans, null, dates, text)."""
         node = self.doc.nodes[path]
@@ -121,9 +128,10 @@ class YamlBuilder:
             when = self.parse(("rules", i, "when"))
             if when is None:
                 continue
+            at = ("rules", i)
             out.append(A.Rule(
-                id=spec.id, when=when, span=self.span("rules", i), name=spec.name, action=spec.action,
-                reason=spec.reason, severity=spec.severity, score=spec.score, priority=spec.priority,
+                id=self.text(at + ("id",), spec.id), when=when, span=self.span(*at), name=spec.name,
+                action=spec.action, reason=self.text(at + ("reason",), spec.reason), severity=spec.severity, score=spec.score, priority=spec.priority,
                 status=spec.status, tags=tuple(spec.tags), description=spec.description,
                 provenance=tuple((k, _frozen(v)) for k, v in spec.provenance.items()),
                 id_span=self.span("rules", i, "id"),

@@ -73,7 +73,7 @@ def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | No
     if problems or spec is None:
         raise RulesetError(problems, sources)
     return A.Ruleset(
-        name=spec.ruleset, version=spec.version, span=doc.span(doc.root), description=spec.description,
+        name=b.text(("ruleset",), spec.ruleset), version=b.text(("version",), spec.version), span=doc.span(doc.root), description=spec.description,
         on_error=spec.on_error, tests=spec.tests, includes=includes, source=path,
         extra={"sources": sources}, **parts,
     )

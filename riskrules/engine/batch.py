@@ -297,7 +297,7 @@ def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list]:
         if node.type.is_numeric:
             missing = missing | v.cast(pl.Float64).is_nan()
         chain = None
-        other = next((b for b in bins if b.other), None)
+        other = next((b for b in reversed(bins) if b.other), None)
         miss_bin = next((b for b in bins if b.missing), None)
         conds = []
         if miss_bin is not None:

@@ -34,11 +34,26 @@ class Contribution:
     reason: str | None
 
 
-@dataclass(frozen=True, slots=True)
 class ModelResult:
-    probability: float
-    points: float
-    contributions: tuple[Contribution, ...] = ()
+    """A model's output for one input; contributions are built only when asked for."""
+
+    __slots__ = ("probability", "points", "_contributions", "_make")
+
+    def __init__(self, probability: float, points: float, contributions=(), make=None):
+        self.probability = probability
+        self.points = points
+        self._contributions = contributions
+        self._make = make
+
+    @property
+    def contributions(self) -> tuple[Contribution, ...]:
+        if self._make is not None:
+            self._contributions = self._make()
+            self._make = None
+        return self._contributions
+
+    def __repr__(self) -> str:
+        return f"ModelResult(probability={self.probability!r}, points={self.points!r})"
 
     def to_dict(self) -> dict:
         return {
@@ -127,38 +142,54 @@ class Scorecard:
         self._factor = s.pdo / math.log(2)
         self._offset = s.base_points - self._factor * math.log(s.base_odds)
         self._features = [(f.name, f.kind, tuple(f.bins), max(b.points for b in f.bins)) for f in spec.features]
+        # bins as plain tuples for the hot path: (lo, hi, values, points); missing/other apart
+        self._fast = []
+        for name, kind, bins, best in self._features:
+            ranges = []
+            missing = other = None
+            for i, b in enumerate(bins):
+                if b.other:
+                    other = i  # the last 'other' bin counts, as in the batch backend
+                elif b.missing:
+                    missing = missing if missing is not None else i
+                elif b.values is not None:
+                    ranges.append((None, None, frozenset(b.values), i))
+                elif kind == "numeric":
+                    ranges.append((b.min, b.max, None, i))
+            self._fast.append((tuple(ranges), missing, other, tuple(b.points for b in bins)))
 
     def __call__(self, values: tuple) -> ModelResult:
         total = self.spec.intercept
-        contribs = []
-        for (name, kind, bins, best), v in zip(self._features, values):
-            b = _find_bin(bins, v, kind)
-            if b is None:
+        chosen = []
+        for (ranges, missing_bin, other_bin, points), v in zip(self._fast, values):
+            i = None
+            if v is None or (v.__class__ is float and v != v):
+                i = missing_bin if missing_bin is not None else other_bin
+            else:
+                for lo, hi, vals, k in ranges:
+                    if vals is not None:
+                        if v in vals:
+                            i = k
+                            break
+                    elif (lo is None or v >= lo) and (hi is None or v < hi):
+                        i = k
+                        break
+                else:
+                    i = other_bin
+            if i is None:
+                name = self._features[len(chosen)][0]
                 raise ValueError(f"scorecard {self.spec.model}: no bin of '{name}' holds {v!r}")
-            total += b.points
-            contribs.append(Contribution(name, v, b.points, best - b.points, b.reason))
+            total += points[i]
+            chosen.append(i)
         odds_good = math.exp((total - self._offset) / self._factor)
-        return ModelResult(1.0 / (1.0 + odds_good), total, tuple(contribs))
+        return ModelResult(1.0 / (1.0 + odds_good), total, make=lambda: self._contributions(values, chosen))
 
-
-def _find_bin(bins, v, kind):
-    missing = v is None or (isinstance(v, float) and math.isnan(v))
-    other = None
-    for b in bins:
-        if b.other:
-            other = b
-        elif b.missing:
-            if missing:
-                return b
-        elif missing:
-            continue
-        elif b.values is not None:
-            if v in b.values:
-                return b
-        elif kind == "numeric":
-            if (b.min is None or v >= b.min) and (b.max is None or v < b.max):
-                return b
-    return None if missing and other is None else other
+    def _contributions(self, values, chosen) -> tuple[Contribution, ...]:
+        out = []
+        for (name, kind, bins, best), v, i in zip(self._features, values, chosen):
+            b = bins[i]
+            out.append(Contribution(name, v, b.points, best - b.points, b.reason))
+        return tuple(out)
 
 
 # -- scikit-learn adapter ----------------------------------------------------------

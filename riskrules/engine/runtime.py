@@ -18,7 +18,7 @@ import itertools
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -52,15 +52,24 @@ class Decision:
     errors: tuple[dict, ...]
     tables: dict[str, dict[str, Any]]
     ruleset: dict[str, str]
-    models: dict[str, dict]
+    model_results: dict  # name -> (ModelResult, version), only the models this decision needed
     unexplained: bool | None
     evaluated_at: _dt.datetime
     trace: list[dict] | None = None
-    _raw_models: dict = field(default_factory=dict, repr=False)
 
     @property
     def reason_codes(self) -> list[str]:
         return [r.code for r in self.reasons]
+
+    @property
+    def models(self) -> dict[str, dict]:
+        """Each model this decision computed: version, probability, points, contributions."""
+        out = {}
+        for name, (m, version) in self.model_results.items():
+            d = m.to_dict()
+            d["version"] = version
+            out[name] = d
+        return out
 
     def to_dict(self) -> dict:
         d = {
@@ -225,12 +234,8 @@ def _decision(L: _Loaded, raw, now, trace_log) -> Decision:
     errs = ()
     if errors:
         errs = tuple(_error_dict(L, where, exc) for where, exc in errors)
-    used = {}
-    for name, m in models.items():
-        if m is not codegen.U and m is not None:
-            d = m.to_dict()
-            d["version"] = L.model_versions[name]
-            used[name] = d
+    versions = L.model_versions
+    used = {name: (m, versions[name]) for name, m in models.items() if m is not codegen.U and m is not None}
     return Decision(
         decision_id=_new_id(),
         outcome=outcome,
@@ -241,7 +246,7 @@ def _decision(L: _Loaded, raw, now, trace_log) -> Decision:
         errors=errs,
         tables=tabs,
         ruleset=L.ruleset,
-        models=used,
+        model_results=used,
         unexplained=unexplained,
         evaluated_at=now,
         trace=trace_log,

@@ -139,6 +139,12 @@ def test_yaml_scalars_as_expressions():
     assert rs.rules[0].when.value is True
 
 
+def test_numbers_used_as_words_keep_their_text():
+    rs = load_yaml_text("ruleset: 2024\nversion: 1.10\nrules: [{id: 007, when: x, reason: 1.50}]\n")
+    assert (rs.name, rs.version, rs.rules[0].id, rs.rules[0].reason) == ("2024", "1.10", "007", "1.50")
+    assert same_ast(load_yaml_text(format_yaml(rs)), rs) and same_ast(parse_rules_text(format_rules(rs)), rs)
+
+
 def test_unknown_file_type(tmp_path):
     from riskrules.dsl.diagnostics import RulesetError
 
