@@ -224,7 +224,7 @@ def _build(path: Path, strict_input: bool) -> _Loaded:
     rs = load_ruleset(path)
     prog, diags = check(rs, base_dir=path.parent)
     if prog is None:
-        raise RulesetError(diags)
+        raise RulesetError(diags, rs.extra.get("sources"))
     return _Loaded(prog, diags, strict_input)
 
 
