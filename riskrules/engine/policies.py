@@ -33,7 +33,11 @@ class Reason:
 
 
 def make_resolver(prog, not_computed):
-    """A fast ``resolve(fired, errors, score, models) -> (outcome, reasons)`` for ``prog``."""
+    """A fast ``resolve(fired, errors, score, models) -> (outcome, reasons)`` for ``prog``.
+
+    Everything that does not depend on the input — each rule's action severity, its
+    Reason object and its rank among reasons — is computed here, once per load.
+    """
     rules = prog.all_rules
     outcomes = prog.outcomes
     policy = prog.policy
@@ -43,15 +47,22 @@ def make_resolver(prog, not_computed):
     bands = sorted([b for b in prog.bands if b.min is not None], key=lambda b: -b.min)
     catch_all = next((b for b in prog.bands if b.min is None), None)
     sev = {name: s for name, (s, _) in outcomes.items()}
+    plain = {name for name, (s, adverse) in outcomes.items() if s == 0 and not adverse}
+    action = [r.action for r in rules]
+    action_sev = [sev[r.action] if r.action is not None else -1 for r in rules]
+    rank = [(-r.severity, -r.score, r.index) for r in rules]
+    reason = [Reason(r.reason or r.id, f"rule:{r.id}", r.name) if r.severity > 0 else None for r in rules]
+    error_reason = [Reason("RULE_ERROR", f"error:{r.id}", "") for r in rules]
+    sev_on_error = sev[on_error]
 
     def resolve(fired, errors, score, models):
         outcome = default
         band = None
-        acting = [rules[i] for i in fired if rules[i].action is not None]
+        acting = [i for i in fired if action[i] is not None]
         if policy == "first_match":
             if acting:
-                outcome = acting[0].action
-                acting = acting[:1]
+                outcome = action[acting[0]]
+                del acting[1:]
         else:
             if policy == "score":
                 if score is None:
@@ -60,45 +71,57 @@ def make_resolver(prog, not_computed):
                     band = next((b for b in bands if score >= b.min), catch_all)
                     if band is not None:
                         outcome = band.outcome
-            for r in acting:
-                if sev[r.action] > sev[outcome]:
-                    outcome = r.action
-        active_errors = [e for e in errors if not (isinstance(e[0], int) and e[0] >= n_active)]
-        if active_errors and sev[on_error] > sev[outcome]:
-            outcome = on_error
-        if sev[outcome] == 0 and not outcomes[outcome][1]:
+            best = sev[outcome]
+            for i in acting:
+                if action_sev[i] > best:
+                    outcome, best = action[i], action_sev[i]
+        if errors:
+            errors = [e for e in errors if not (isinstance(e[0], int) and e[0] >= n_active)]
+            if errors and sev_on_error > sev[outcome]:
+                outcome = on_error
+        if outcome in plain:
             return outcome, ()
-        return outcome, _reasons(acting, band, active_errors, models, rules, not_computed)
+        return outcome, _reasons(acting, band, errors, models, rank, reason, error_reason, not_computed)
 
     return resolve
 
 
-def _reasons(acting, band, errors, models, rules, not_computed):
+def _reasons(acting, band, errors, models, rank, reason, error_reason, not_computed):
     out: list[Reason] = []
     seen: set[str] = set()
+    if len(acting) > 1:
+        acting = sorted(acting, key=rank.__getitem__)
+    for i in acting:
+        r = reason[i]
+        if r is not None and r.code not in seen:
+            seen.add(r.code)
+            out.append(r)
+            if len(out) == MAX_REASONS:
+                return tuple(out)
 
     def add(code, source, detail=""):
-        if code and code not in seen and len(out) < MAX_REASONS:
+        if code not in seen and len(out) < MAX_REASONS:
             seen.add(code)
             out.append(Reason(code, source, detail))
 
-    ranked = sorted(acting, key=lambda r: (-r.severity, -r.score, r.index))
-    for r in ranked:
-        if r.severity > 0:
-            add(r.reason or r.id, f"rule:{r.id}", r.name)
     for where, exc in errors:
-        label = rules[where].id if isinstance(where, int) else where
-        add("RULE_ERROR" if isinstance(where, int) else "EVALUATION_ERROR", f"error:{label}", type(exc).__name__)
+        if isinstance(where, int):
+            if "RULE_ERROR" not in seen and len(out) < MAX_REASONS:
+                seen.add("RULE_ERROR")
+                out.append(Reason("RULE_ERROR", error_reason[where].source, type(exc).__name__))
+        else:
+            add("EVALUATION_ERROR", f"error:{where}", type(exc).__name__)
     if band is not None and band.reason:
         add(band.reason, "band")
-    contribs = []
-    for name, result in models.items():
-        if result is not_computed or result is None:
-            continue
-        for c in result.contributions:
-            if c.points_lost > 0 and c.reason:
-                contribs.append((c.points_lost, name, c))
-    contribs.sort(key=lambda x: -x[0])
-    for lost, name, c in contribs:
-        add(c.reason, f"model:{name}/{c.feature}", f"{lost:g} points below best")
+    if len(out) < MAX_REASONS:
+        contribs = []
+        for name, result in models.items():
+            if result is not_computed or result is None:
+                continue
+            for c in result.contributions:
+                if c.points_lost > 0 and c.reason:
+                    contribs.append((c.points_lost, name, c))
+        contribs.sort(key=lambda x: -x[0])
+        for lost, name, c in contribs:
+            add(c.reason, f"model:{name}/{c.feature}", f"{lost:g} points below best")
     return tuple(out)

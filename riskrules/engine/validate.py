@@ -104,6 +104,16 @@ def _duration(v, path, errs):
     errs.append((path, f"expected a duration (timedelta or seconds), got {_describe(v)}"))
 
 
+_FAST_OK = {
+    "int": "type({v}) is int",
+    "number": "(type({v}) is int or (type({v}) is float and -INF < {v} < INF))",
+    "string": "type({v}) is str",
+    "bool": "type({v}) is bool",
+    "date": "type({v}) is DATE",
+    "datetime": "(type({v}) is DATETIME and {v}.tzinfo is not None)",
+    "duration": "type({v}) is TIMEDELTA",
+}
+
 _SCALAR = {"int": "_int", "number": "_number", "string": "_string", "bool": "_bool", "date": "_date",
            "datetime": "_datetime", "duration": "_duration"}
 
@@ -143,7 +153,9 @@ class _Gen:
 
     def value(self, t: Type, v: str, path: str) -> str:
         if t.name in _SCALAR:
-            return f"{_SCALAR[t.name]}({v}, {path}, errs)"
+            # the common case (already the right type) inline; the helper only on a mismatch
+            ok = _FAST_OK[t.name].format(v=v)
+            return f"({v} if {ok} else {_SCALAR[t.name]}({v}, {path}, errs))"
         if t.name == "enum":
             k = f"K{len(self.consts)}"
             self.consts[k] = frozenset(t.values)
@@ -186,7 +198,8 @@ def validate(d):
         raise InputError(errs)
     return out
 """
-    env = {"Mapping": Mapping, "InputError": InputError, "_describe": _describe, "_int": _int, "_number": _number,
+    env = {"Mapping": Mapping, "InputError": InputError, "INF": math.inf, "DATE": dt.date,
+           "DATETIME": dt.datetime, "TIMEDELTA": dt.timedelta, "_describe": _describe, "_int": _int, "_number": _number,
            "_string": _string, "_bool": _bool, "_date": _date, "_datetime": _datetime, "_duration": _duration}
     env.update(g.consts)
     exec(compile(src, "<riskrules validator>", "exec"), env)  # noqa: S102 - generated from the schema's names via repr
