@@ -498,48 +498,42 @@ def build_plan(prog: Program, now: dt.datetime):
     keys = [pl.sum_horizontal([f.fill_null(False).cast(pl.Int64) * (1 << k) for k, f in enumerate(flags[i:i + 62])])
             .alias(f"__key{i // 62}") for i in range(0, len(flags), 62)]
     key_names = [k.meta.output_name() for k in keys]
+    flag_names = sorted({name for f in flags for name in f.meta.root_names()})
     result_names = [e.meta.output_name() for e in per_key]
 
-    def run(frame: pl.DataFrame, profile: bool = False) -> pl.DataFrame:
+    list_names = ["fired", "shadow_fired", "errors"]
+    table_cols = {f"__t_{n}.{o}": f"table:{n}.{o}" for n, t in prog.tables.items() for o in t.outputs}
+    model_cols = {f"model:{n}" + ("" if o == "probability" else ".points"): pl.col(f"__m_{n}").struct.field(o)
+                  for n in prog.models for o in ("probability", "points")}
+
+    def run(frame: pl.DataFrame) -> pl.DataFrame:
         lf = frame.lazy()
-        for k, s in enumerate(stages):
+        for s in stages:
             lf = lf.with_columns(s)
-            if profile is True:
-                import time
-
-                t = time.perf_counter()
-                lf = lf.collect().lazy()
-                print(f"stage {k}: {len(s)} columns, {time.perf_counter() - t:.3f}s", [str(c.meta.output_name()) for c in s[:3]])
-        lf = lf.with_columns(keys)
-        if profile is True:
-            import time
-
-            t = time.perf_counter()
-            lf = lf.collect().lazy()
-            print(f"keys {time.perf_counter() - t:.3f}s")
-        if not flags:
-            lf = lf.with_columns(per_key)
-        else:
-            reps = lf.unique(subset=key_names).with_columns(per_key).select(key_names + result_names)
-            lf = lf.join(reps, on=key_names, how="left", nulls_equal=True, maintain_order="left")
-        if profile is True:
-            t = time.perf_counter()
-            lf = lf.collect().lazy()
-            print(f"join {time.perf_counter() - t:.3f}s")
         bad = pl.col(INPUT_ERROR).is_not_null()
-        keep = ["outcome", "score", "fired", "shadow_fired", "reasons", "errors", "unexplained"]
-        keep += [f"rule:{r.id}" for r in rules]
-        keep += [f"__t_{n}.{o}" for n, t in prog.tables.items() for o in t.outputs]
-        res = lf.select(
-            [pl.when(bad).then(None).otherwise(pl.col(c)).alias(c) for c in keep]
-            + [pl.when(bad).then(None).otherwise(pl.col(f"__m_{n}").struct.field(o)).alias(
-                f"model:{n}" + ("" if o == "probability" else ".points"))
-               for n in prog.models for o in ("probability", "points")]
-            + [pl.col(INPUT_ERROR).alias("input_error")]
-        )
-        res = res.collect(engine=ENGINE)
-        return res.rename({f"__t_{n}.{o}": f"table:{n}.{o}" for n, t in prog.tables.items() for o in t.outputs})
 
+        def masked(e: pl.Expr, name: str) -> pl.Expr:
+            return pl.when(bad).then(None).otherwise(e).alias(name)
+
+        scalars = ["outcome", "score", "reasons", "unexplained"] + [f"rule:{r.id}" for r in rules]
+        # narrow first: the join below copies every column it carries
+        out = lf.select([masked(pl.col(c), c) for c in scalars]
+                        + [masked(pl.col(c), name) for c, name in table_cols.items()]
+                        + [masked(e, name) for name, e in model_cols.items()]
+                        + [pl.col(INPUT_ERROR).alias("input_error")]
+                        + ([k for k in keys] + [pl.col(n) for n in flag_names if n not in scalars] if flags else per_key))
+        if flags:
+            reps = (out.select(key_names + flag_names).unique(subset=key_names, keep="any")
+                    .with_columns(per_key).select(key_names + result_names))
+            out = out.join(reps, on=key_names, how="left", maintain_order="left")
+        order = ["outcome", "score"] + list_names[:2] + ["reasons"] + list_names[2:] + ["unexplained"]
+        order += [f"rule:{r.id}" for r in rules] + list(table_cols.values()) + list(model_cols) + ["input_error"]
+        failed = pl.col("input_error").is_not_null()
+        res = out.with_columns([pl.when(failed).then(None).otherwise(pl.col(n)).alias(n) for n in list_names]) \
+            .select(order).collect(engine=ENGINE)
+        return res
+
+    run.stages = stages  # for profiling: the plan's with_columns stages, in order
     return run, g
 
 
