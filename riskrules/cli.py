@@ -341,6 +341,75 @@ def simulate(
               + ", ".join(f"{k} {v}" for k, v in summary.patterns.items()))
 
 
+@app.command()
+def backtest(
+    path: PathArg,
+    data: Annotated[Path, typer.Option("--data", "-d", help="Parquet, CSV or JSONL file, or a simulated book folder")],
+    label: Annotated[Optional[str], typer.Option(help="column with 1 = bad (a book folder defaults to default_90d)")] = None,
+    against: Annotated[Optional[Path], typer.Option(help="champion ruleset to compare with")] = None,
+    id_column: Annotated[Optional[str], typer.Option("--id", help="column naming rows in the sample of changes")] = None,
+    format: FormatOpt = "text",
+    report: Annotated[Optional[Path], typer.Option(help="write a self-contained HTML report here")] = None,
+    now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601 (default: wall clock)")] = None,
+) -> None:
+    """What a ruleset would have done to a book: hits, precision, overlap, KS/AUC, champion vs challenger."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .backtest import render_rich, write_html
+    from .backtest.data import DataError
+    from .backtest.metrics import BacktestError
+    from .engine.batch_input import DataError as FrameError
+    from .workflows import backtest as run_backtest
+
+    if format not in ("text", "json"):
+        raise _usage("--format is text or json")
+    rs = _ruleset_path(path)
+    champion = _ruleset_path(against) if against is not None else None
+    if not data.exists():
+        raise _usage(f"{data}: no such file or folder")
+    steps = ["decide"] + (["decide champion"] if champion else []) + ["summary", "rules", "overlap"] + \
+        (["champion", "compare"] if champion else [])
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                      transient=True, disable=format == "json") as bar:
+            task = bar.add_task("deciding every row", total=len(steps))
+            run = run_backtest(rs, data, label=label, against=champion, id_column=id_column, now=_parse_now(now),
+                               on_step=lambda s: bar.update(task, advance=1, description=s))
+    except RulesetError as exc:
+        _print_diagnostics(exc.diagnostics, "text", exc.sources)
+        raise typer.Exit(1)
+    except (DataError, FrameError, BacktestError) as exc:
+        err.print(f"[red]error:[/] {_esc(str(exc))}")
+        raise typer.Exit(1)
+    if format == "json":
+        out.print(json.dumps(run.result.to_dict(), ensure_ascii=False, indent=1), markup=False)
+    else:
+        render_rich(run.result, out)
+    if report is not None:
+        write_html(run.result, report)
+        err.print(f"report written to {report}")
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option("--out", "-o", help="folder for decisions, the book and the report")] = Path("demo"),
+         applicants: Annotated[int, typer.Option(help="size of the simulated book")] = 20_000) -> None:
+    """The main job on embedded defaults: screen the shipped samples, simulate a book, backtest it."""
+    from .workflows import demo as run_demo
+
+    if applicants <= 0:
+        raise _usage("--applicants must be positive")
+    summary = run_demo(out, applicants=applicants, on_step=lambda s: err.print(f"[green]✔[/] {s}"))
+    total = sum(summary.outcomes.values())
+    mix = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in sorted(summary.outcomes.items(), key=lambda x: -x[1]))
+    s = summary.backtest.summary
+    err.print(f"\nscreened {total} sample applications: {mix} → {summary.decisions}")
+    err.print(f"backtest on {summary.book}: approval rate {s.approval_rate:.1%}"
+              + (f", AUC {s.score.auc:.3f}, KS {s.score.ks:.3f}" if getattr(s.score, 'auc', None) else ""))
+    err.print(f"report: {summary.report} (open it in a browser)")
+    err.print("next: riskrules explain rulesets/origination -i <one application.json>, "
+              "riskrules test rulesets/origination")
+
+
 def main() -> None:
     try:
         app()

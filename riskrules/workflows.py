@@ -1,0 +1,148 @@
+"""Multi-step jobs behind the CLI: backtesting files and the demo main job.
+
+Each function does the work and returns data; ``cli.py`` renders it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from .backtest import BacktestResult, load_data, rules_of, run_backtest, write_html
+from .backtest.data import DataError
+from .engine.batch import decide_frame
+from .engine.runtime import Engine
+
+BOOK_LABEL = "default_90d"
+
+
+def load_book(path: Path, *, label: str | None = None) -> pl.DataFrame:
+    """A data file, or a simulator book folder (applications joined with their ground truth)."""
+    if path.is_dir():
+        apps, truth = path / "applications.parquet", path / "truth.parquet"
+        if not apps.is_file():
+            raise DataError("data.missing_file", "a folder needs applications.parquet (a simulated book)",
+                            path=str(path))
+        df = pl.read_parquet(apps)
+        if truth.is_file():
+            t = pl.read_parquet(truth).drop([c for c in ("applicant_id",) if c in df.columns])
+            df = df.join(t, on="application_id", how="left", maintain_order="left")
+        if label is not None and label not in df.columns:
+            raise DataError("data.missing_column", f"no column {label!r}", path=str(path), column=label)
+        return nest_dotted(df)
+    return nest_dotted(load_data(path, label=label))
+
+
+def nest_dotted(df: pl.DataFrame) -> pl.DataFrame:
+    """Columns named ``applicant.age`` (flat CSV) become struct columns (``applicant``)."""
+    dotted = [c for c in df.columns if "." in c]
+    if not dotted:
+        return df
+
+    def build(prefix: str, names: list[str]) -> pl.Expr:
+        groups: dict[str, list[str]] = {}
+        leaves = []
+        for n in names:
+            rest = n[len(prefix) + 1:]
+            head, _, tail = rest.partition(".")
+            if tail:
+                groups.setdefault(head, []).append(n)
+            else:
+                leaves.append(pl.col(n).alias(head))
+        fields = leaves + [build(f"{prefix}.{h}", ns).alias(h) for h, ns in groups.items()]
+        return pl.struct(fields)
+
+    tops: dict[str, list[str]] = {}
+    for c in dotted:
+        tops.setdefault(c.split(".", 1)[0], []).append(c)
+    clash = [t for t in tops if t in df.columns]
+    if clash:
+        raise DataError("data.column", f"column {clash[0]!r} is given both as a column and as dotted fields",
+                        column=clash[0])
+    return df.with_columns([build(t, ns).alias(t) for t, ns in tops.items()]).drop(dotted)
+
+
+@dataclass
+class BacktestRun:
+    result: BacktestResult
+    engine: Engine
+    rows: int
+
+
+def backtest(ruleset: Path, data: Path, *, label: str | None = None, against: Path | None = None,
+             id_column: str | None = None, now: dt.datetime | None = None,
+             on_step: Callable[[str], None] | None = None) -> BacktestRun:
+    """Decide every row of ``data`` with ``ruleset`` (batch backend) and measure it."""
+    engine = Engine.load(ruleset)
+    if label is None and data.is_dir():
+        label = BOOK_LABEL
+    book = load_book(data, label=label)
+    if id_column is None and "application_id" in book.columns:
+        id_column = "application_id"
+    now = now or dt.datetime.now(dt.timezone.utc)
+    results = decide_frame(engine, book, now=now)
+    step = on_step or (lambda _s: None)
+    step("decide")
+    champion = champion_engine = None
+    if against is not None:
+        champion_engine = Engine.load(against)
+        champion = decide_frame(champion_engine, book, now=now)
+        step("decide champion")
+    result = run_backtest(
+        results, rules=rules_of(engine), label=book[label] if label else None,
+        ids=book[id_column] if id_column else None, against=champion,
+        against_rules=rules_of(champion_engine) if champion_engine else (),
+        ruleset=engine.ruleset, against_ruleset=champion_engine.ruleset if champion_engine else None,
+        data=str(data), on_step=on_step)
+    return BacktestRun(result, engine, book.height)
+
+
+@dataclass
+class DemoSummary:
+    decisions: Path
+    outcomes: dict[str, int]
+    book: Path
+    report: Path
+    backtest: BacktestResult
+
+
+def demo(out: Path, *, applicants: int = 20_000, seed: int = 7,
+         on_step: Callable[[str], None] | None = None) -> DemoSummary:
+    """The main job on embedded defaults: screen the shipped samples, simulate a book, backtest it."""
+    from .engine.batchio import run_jsonl
+    from .sim import simulate
+
+    root = Path(__file__).resolve().parent.parent
+    ruleset = _shipped("origination")
+    samples = ruleset.parent / "samples" / "applications.jsonl"
+    out.mkdir(parents=True, exist_ok=True)
+    step = on_step or (lambda _s: None)
+    engine = Engine.load(ruleset)
+    now = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    decisions = out / "decisions.jsonl"
+    with open(samples, encoding="utf-8") as src, open(decisions, "w", encoding="utf-8") as dst:
+        summary = run_jsonl(engine, src, dst, now=now)
+    step("screened the shipped samples")
+    book = out / "book"
+    simulate(seed, applicants, book)
+    step("simulated a book")
+    run = backtest(ruleset, book, now=dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc))
+    report = out / "report.html"
+    write_html(run.result, report)
+    (out / "backtest.json").write_text(json.dumps(run.result.to_dict(), ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    step("backtested the ruleset on the book")
+    del root
+    return DemoSummary(decisions, dict(summary.outcomes), book, report, run.result)
+
+
+def _shipped(name: str) -> Path:
+    """A shipped ruleset: from the source tree (editable installs and CI)."""
+    here = Path(__file__).resolve().parent.parent / "rulesets" / name / "ruleset.yaml"
+    if not here.is_file():
+        raise FileNotFoundError(f"the shipped ruleset {name!r} is not at {here}; run from a source checkout")
+    return here
