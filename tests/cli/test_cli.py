@@ -1,0 +1,164 @@
+"""The command line, end to end: exit codes 0 ok / 1 problems / 2 usage, stdout vs stderr."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from riskrules.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+ORIG = ROOT / "rulesets" / "origination"
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def small_ruleset(tmp: Path, when="app.age < 18", extra=None) -> Path:
+    rs = {"ruleset": "cli", "version": "1", "schema": {"app": {"age": "int", "name": "string?"}},
+          "rules": [{"id": "AGE", "when": when, "action": "decline", "reason": "TOO_YOUNG"}]}
+    rs.update(extra or {})
+    p = tmp / "ruleset.yaml"
+    p.write_text(yaml.safe_dump(rs, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def test_check_ok_and_problems(tmp_path):
+    assert run("check", ORIG).exit_code == 0
+    bad = small_ruleset(tmp_path, when="app.agee < 18")
+    r = run("check", bad)
+    assert r.exit_code == 1
+    assert "E200" in r.output and "did you mean 'app.age'" in r.output and "^" in r.output
+
+
+def test_check_json(tmp_path):
+    r = run("check", small_ruleset(tmp_path, when="app.agee < 18"), "--format", "json")
+    assert r.exit_code == 1
+    diags = json.loads(r.stdout)
+    assert diags[0]["code"] == "E200" and diags[0]["line"] >= 1 and diags[0]["col"] >= 1
+
+
+@pytest.mark.parametrize("args", [["check", "nope.yaml"], ["check"], ["check", ".", "--format", "xml"], ["frobnicate"]])
+def test_usage_errors_exit_2(args):
+    assert run(*args).exit_code == 2
+
+
+def test_fmt_round_trip_yaml_rules_yaml(tmp_path):
+    rules = run("fmt", ORIG, "--to", "rules")
+    assert rules.exit_code == 0 and "rule " in rules.stdout
+    (ORIG / "ruleset.rules").exists() or None
+    p = tmp_path / "o.rules"
+    # the .rules text refers to files relative to the ruleset folder: write it there
+    p = ORIG / "_roundtrip_test.rules"
+    try:
+        p.write_text(rules.stdout, encoding="utf-8")
+        back = run("fmt", p, "--to", "yaml")
+        assert back.exit_code == 0
+        from riskrules.dsl.fmt import same_ast
+        from riskrules.dsl.yaml_format import load_ruleset
+
+        y = ORIG / "_roundtrip_test.yaml"
+        y.write_text(back.stdout, encoding="utf-8")
+        try:
+            assert same_ast(load_ruleset(ORIG / "ruleset.yaml"), load_ruleset(y))
+        finally:
+            y.unlink()
+    finally:
+        p.unlink()
+
+
+def test_compile_show_and_dump(tmp_path):
+    r = run("compile", small_ruleset(tmp_path), "--show")
+    assert r.exit_code == 0 and "def decide_cli" in r.stdout and "# AGE" in r.stdout
+    r = run("compile", small_ruleset(tmp_path), "--dump-after", "fold")
+    assert r.exit_code == 0 and "rule AGE" in r.stdout
+    assert run("compile", small_ruleset(tmp_path), "--dump-after", "nope").exit_code == 2
+    r = run("compile", small_ruleset(tmp_path), "--show", "--backend", "batch")
+    assert r.exit_code == 0 and "rule:AGE" in r.stdout
+
+
+def test_run_jsonl_with_bad_lines(tmp_path):
+    rs = small_ruleset(tmp_path)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"app": {"age": 16}}\nnot json\n{"app": {"age": "x"}}\n\n{"app": {"age": 40}}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = run("run", rs, "-i", inp, "-o", out, "--now", "2026-03-01T10:00:00+08:00")
+    assert r.exit_code == 1
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x.get("line") for x in lines] == [1, 2, 3, 5]
+    assert lines[0]["outcome"] == "decline" and lines[3]["outcome"] == "approve"
+    assert lines[1]["error"] == "InvalidJSON" and lines[2]["error"] == "InputError"
+    assert lines[2]["problems"][0]["field"] == "app.age"
+    assert "2 failed lines" in r.output
+
+
+def test_run_all_good_exits_0(tmp_path):
+    rs = small_ruleset(tmp_path)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"app": {"age": 16}}\n', encoding="utf-8")
+    assert run("run", rs, "-i", inp, "-o", tmp_path / "o.jsonl").exit_code == 0
+    assert run("run", rs, "-i", tmp_path / "missing.jsonl").exit_code == 2
+    assert run("run", rs, "-i", inp, "--now", "yesterday").exit_code == 2
+
+
+def test_test_command_reports_and_fails(tmp_path):
+    r = run("test", ORIG)
+    assert r.exit_code == 0 and r.stdout.strip().endswith("0 failed")
+    rs = small_ruleset(tmp_path)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.yaml").write_text(yaml.safe_dump({"cases": [
+        {"name": "young", "input": {"app": {"age": 16}}, "expect": {"outcome": "decline", "reasons": ["TOO_YOUNG"]}},
+        {"name": "wrong", "input": {"app": {"age": 40}}, "expect": {"outcome": "decline"}},
+    ]}), encoding="utf-8")
+    r = run("test", rs)
+    assert r.exit_code == 1
+    assert "1 passed, 1 failed" in r.stdout and "outcome: expected 'decline', got 'approve'" in r.output
+
+
+def test_explain_tree_and_bad_input(tmp_path):
+    rs = small_ruleset(tmp_path)
+    one = tmp_path / "one.json"
+    one.write_text('{"app": {"age": 16}}', encoding="utf-8")
+    r = run("explain", rs, "-i", one)
+    assert r.exit_code == 0 and "DECLINE" in r.stdout and "TOO_YOUNG" in r.stdout
+    one.write_text('{"app": {"age": "old"}}', encoding="utf-8")
+    r = run("explain", rs, "-i", one)
+    assert r.exit_code == 1 and "app.age" in r.output
+    one.write_text('{"app": ', encoding="utf-8")
+    assert run("explain", rs, "-i", one).exit_code == 1
+
+
+def test_schema_and_functions():
+    r = run("schema")
+    assert r.exit_code == 0 and "properties" in json.loads(r.stdout)
+    r = run("functions")
+    assert r.exit_code == 0 and "cn_id_valid" in r.stdout
+
+
+def test_simulate_and_backtest(tmp_path):
+    book = tmp_path / "book"
+    r = run("simulate", "--out", book, "--applicants", 400, "--seed", 5)
+    assert r.exit_code == 0 and (book / "applications.parquet").is_file()
+    assert run("simulate", "--out", book, "--applicants", 0).exit_code == 2
+    report = tmp_path / "r.html"
+    r = run("backtest", ORIG, "--data", book, "--format", "json", "--report", report)
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc and report.is_file()
+    assert run("backtest", ORIG, "--data", tmp_path / "none.parquet").exit_code == 2
+
+
+def test_backtest_bad_data_names_the_column(tmp_path):
+    csv = tmp_path / "d.csv"
+    csv.write_text("application.id,x\n1,2\n", encoding="utf-8")
+    r = run("backtest", ORIG, "--data", csv)
+    assert r.exit_code == 1 and "column" in r.output
+    empty = tmp_path / "e.csv"
+    empty.write_text("", encoding="utf-8")
+    r = run("backtest", ORIG, "--data", empty)
+    assert r.exit_code == 1 and "empty" in r.output
