@@ -99,6 +99,9 @@ def _reasons(acting, band, errors, models, rank, reason, error_reason, not_compu
             if len(out) == MAX_REASONS:
                 return tuple(out)
 
+    if not errors and band is None and not models:
+        return tuple(out)
+
     def add(code, source, detail=""):
         if code not in seen and len(out) < MAX_REASONS:
             seen.add(code)

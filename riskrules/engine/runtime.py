@@ -35,27 +35,63 @@ _ids = itertools.count(1)
 _PROCESS = os.urandom(4).hex()
 
 
-def _new_id() -> str:
-    return f"{_PROCESS}-{next(_ids):010x}"
-
-
-@dataclass(slots=True)
 class Decision:
-    """The result of one ``decide()``; ``to_dict()``/``to_json()`` serialise it."""
+    """The result of one ``decide()``; ``to_dict()``/``to_json()`` serialise it.
 
-    decision_id: str
-    outcome: str
-    score: float | None
-    reasons: tuple[Reason, ...]
-    fired: tuple[str, ...]
-    shadow_fired: tuple[str, ...]
-    errors: tuple[dict, ...]
-    tables: dict[str, dict[str, Any]]
-    ruleset: dict[str, str]
-    model_results: dict  # name -> (ModelResult, version), only the models this decision needed
-    unexplained: bool | None
-    evaluated_at: _dt.datetime
-    trace: list[dict] | None = None
+    Rule ids, fault records and model details are built from the raw evaluation when
+    first read, so a service that only looks at ``outcome`` pays for nothing else.
+    """
+
+    __slots__ = ("_n", "outcome", "score", "reasons", "tables", "ruleset", "model_results",
+                 "unexplained", "evaluated_at", "trace", "_fired", "_shadow", "_errors", "_loaded", "_cache")
+
+    def __init__(self, n, outcome, score, reasons, fired_idx, shadow_idx, errors_raw, tables,
+                 loaded, model_results, unexplained, evaluated_at, trace=None):
+        self._n = n
+        self.outcome = outcome
+        self.score = score
+        self.reasons = reasons
+        self._fired = fired_idx
+        self._shadow = shadow_idx
+        self._errors = errors_raw
+        self.tables = tables
+        self._loaded = loaded
+        self.ruleset = loaded.ruleset
+        self.model_results = model_results
+        self.unexplained = unexplained
+        self.evaluated_at = evaluated_at
+        self.trace = trace
+        self._cache = None
+
+    @property
+    def decision_id(self) -> str:
+        """Unique per process run and decision: a random process prefix and a counter."""
+        return f"{_PROCESS}-{self._n:010x}"
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        """Ids of the active rules that fired, in evaluation order."""
+        ids = self._loaded.rule_ids
+        return tuple([ids[i] for i in self._fired])
+
+    @property
+    def shadow_fired(self) -> tuple[str, ...]:
+        """Ids of the shadow rules that would have fired."""
+        ids = self._loaded.rule_ids
+        return tuple([ids[i] for i in self._shadow])
+
+    @property
+    def errors(self) -> tuple[dict, ...]:
+        """One record per fault: where (rule, table, score, review), the error and the rule's position."""
+        if not self._errors:
+            return ()
+        if self._cache is None:
+            self._cache = tuple(_error_dict(self._loaded, where, exc) for where, exc in self._errors)
+        return self._cache
+
+    def __repr__(self) -> str:
+        return (f"Decision(outcome={self.outcome!r}, score={self.score!r}, reasons={self.reason_codes!r}, "
+                f"fired={self.fired!r}, ruleset={self.ruleset['name']!r} {self.ruleset['version']!r})")
 
     @property
     def reason_codes(self) -> list[str]:
@@ -230,27 +266,12 @@ def _build(path: Path, strict_input: bool) -> _Loaded:
 
 def _decision(L: _Loaded, raw, now, trace_log) -> Decision:
     fired, shadow, errors, tabs, score, outcome, reasons, unexplained, models = raw
-    ids = L.rule_ids
-    errs = ()
-    if errors:
-        errs = tuple(_error_dict(L, where, exc) for where, exc in errors)
-    versions = L.model_versions
-    used = {name: (m, versions[name]) for name, m in models.items() if m is not codegen.U and m is not None}
-    return Decision(
-        decision_id=_new_id(),
-        outcome=outcome,
-        score=score,
-        reasons=reasons,
-        fired=tuple(ids[i] for i in fired),
-        shadow_fired=tuple(ids[i] for i in shadow),
-        errors=errs,
-        tables=tabs,
-        ruleset=L.ruleset,
-        model_results=used,
-        unexplained=unexplained,
-        evaluated_at=now,
-        trace=trace_log,
-    )
+    used = {}
+    if models:
+        versions = L.model_versions
+        used = {name: (m, versions[name]) for name, m in models.items() if m is not codegen.U and m is not None}
+    return Decision(next(_ids), outcome, score, reasons, fired, shadow, errors, tabs, L, used, unexplained, now,
+                    trace_log)
 
 
 def _error_dict(L: _Loaded, where, exc) -> dict:
