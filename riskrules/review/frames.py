@@ -1,0 +1,95 @@
+"""Flat frames of what a ruleset can test: input fields and features, one column each.
+
+Columns are named as a rule would name them (``device.accounts``, ``dti``), so a
+condition learnt over this frame is already a riskrules expression. Features are
+computed with the batch backend's own plan, so they agree with the engine.
+
+>>> flat = feature_frame(engine, applications)       # doctest: +SKIP
+>>> flat["device.accounts"].max()                    # doctest: +SKIP
+8
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from ..engine.batch import build_plan
+from ..engine.batch_input import prepare
+
+KINDS = ("int", "number", "bool", "enum")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One testable value: its expression name, its kind and (for enums) its values."""
+
+    name: str
+    kind: str
+    values: tuple[str, ...] = ()
+
+
+def columns(program) -> list[Column]:
+    """Numeric, bool and enum input fields, then numeric and bool features."""
+    out: list[Column] = []
+
+    def walk(t, prefix):
+        for name, ft, _optional in t.fields:
+            path = f"{prefix}{name}"
+            if ft.name == "object":
+                walk(ft, path + ".")
+            elif ft.name in KINDS:
+                out.append(Column(path, ft.name, tuple(ft.values or ()) if ft.name == "enum" else ()))
+
+    walk(program.schema, "")
+    for name, node in program.features.items():
+        if node.type.name in ("int", "number", "bool"):
+            out.append(Column(name, node.type.name))
+    return out
+
+
+def frame_of(records: list[dict]) -> pl.DataFrame:
+    """Nested input dicts as a frame with one struct column per top-level field."""
+    return pl.from_dicts(records, infer_schema_length=None)
+
+
+def feature_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None,
+                  cols: list[Column] | None = None) -> pl.DataFrame:
+    """One flat column per :func:`columns` entry, in the same row order as ``df``."""
+    prog = engine.program
+    cols = cols if cols is not None else columns(prog)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    frame = prepare(df, prog.schema)
+    run, _ = build_plan(prog, now)
+    lf = frame.lazy()
+    for stage in run.stages[: len(prog.features)]:  # features come first, one stage each
+        lf = lf.with_columns(stage)
+    exprs = []
+    for c in cols:
+        if c.name in prog.features:
+            e = pl.col(f"__f_{c.name}")
+        else:
+            head, *rest = c.name.split(".")
+            e = pl.col(head)
+            for step in rest:
+                e = e.struct.field(step)
+        exprs.append(e.alias(c.name))
+    return lf.select(exprs).collect()
+
+
+def numeric_matrix(flat: pl.DataFrame, cols: list[Column]):
+    """Float matrix for models: bools as 0/1, enums one-hot, missing as NaN."""
+    import numpy as np
+
+    parts, names = [], []
+    for c in cols:
+        s = flat[c.name]
+        if c.kind == "enum":
+            for v in c.values:
+                parts.append((s == v).fill_null(False).cast(pl.Float64).to_numpy())
+                names.append(f"{c.name}=={v}")
+        else:
+            parts.append(s.cast(pl.Float64).to_numpy())
+            names.append(c.name)
+    return np.column_stack(parts) if parts else np.zeros((flat.height, 0)), names
