@@ -15,7 +15,7 @@ escapes.
 """
 from __future__ import annotations
 
-import datetime as _dt
+import functools
 import linecache
 from collections import Counter
 from dataclasses import dataclass, field
@@ -397,11 +397,16 @@ def generate(prog: Program) -> tuple[str, dict, dict]:
     return src, g.consts, g.line_map
 
 
+@functools.lru_cache(maxsize=32)
+def _compile_source(src: str, filename: str):
+    """Bytecode of generated source; a reload of an unchanged ruleset (same digest) reuses it."""
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    return compile(src, filename, "exec")
+
+
 def compile_program(prog: Program, resolve, table_hits) -> Compiled:
     src, consts, line_map = generate(prog)
-    filename = f"<riskrules {prog.name} {prog.digest}>"
-    code = compile(src, filename, "exec")
-    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    code = _compile_source(src, f"<riskrules {prog.name} {prog.digest}>")
     env = {"__builtins__": {"len": len, "sum": sum, "Exception": Exception}, "U": U,
            "RESOLVE": resolve, "TABLE_HITS": table_hits,
            "POINTS": [r.score for r in prog.all_rules]}

@@ -1,0 +1,262 @@
+"""Intake: every decision to the decision log, the unexplained ones to the review queue.
+
+``decide()`` stays as fast as before: :class:`DecisionLog` only puts a reference on a
+bounded in-memory queue; one daemon thread serialises, writes in batches and opens
+cases (evidence needs a second, traced run, and cases are rare).
+
+>>> log = DecisionLog(store)                                     # doctest: +SKIP
+>>> intake = Intake(engine, store, log=log, anomaly=AnomalyScorer.load("iforest.joblib"))  # doctest: +SKIP
+>>> d = engine.decide(app); intake.process(d, app, amount=app["application"]["amount"])    # doctest: +SKIP
+>>> log.close()                                                  # doctest: +SKIP
+
+A case opens when the review block's ``unexplained`` holds, when the anomaly score
+is above its threshold and no rule fired, or (see :mod:`.outcomes`) when an
+approved application later turns out bad.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from .anomaly import AnomalyScorer
+from .evidence import build_evidence, jsonable
+from .store import DuplicateCase, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_QUEUE = 100_000
+DEFAULT_BATCH = 1_000
+
+
+class LogOverflow(UserWarning):
+    """The decision log's queue was full and decisions were not logged."""
+
+
+@dataclass
+class _Item:
+    decision: Any
+    input: Any
+    amount: float | None = None
+    wants_case: bool = False
+
+
+@dataclass
+class LogStats:
+    submitted: int = 0
+    written: int = 0
+    dropped: int = 0      # refused because the queue was full (counted and warned, never silent)
+    failed: int = 0       # lost to a write error (logged with the error)
+    cases: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class DecisionLog:
+    """A background writer of decisions into the store, never blocking the caller.
+
+    Overflow policy: the queue holds at most ``max_queue`` decisions; when it is
+    full, :meth:`submit` returns False at once, counts the decision in
+    ``stats.dropped`` and warns (``LogOverflow``, the first time and at every
+    power of two), so a slow database costs log completeness, visibly, never
+    decision latency. ``after_write(items)`` runs on the writer thread after each
+    batch is committed (the intake opens cases there).
+    """
+
+    def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH, max_queue: int = DEFAULT_MAX_QUEUE,
+                 linger_s: float = 0.05, after_write=None) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.linger_s = linger_s
+        self.after_write = after_write
+        self.stats = LogStats()
+        self._q: queue.Queue = queue.Queue(maxsize=max_queue)
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="riskrules-decision-log", daemon=True)
+        self._thread.start()
+
+    def submit(self, decision, data, *, amount: float | None = None, wants_case: bool = False) -> bool:
+        """Queue one decision (and its input, which must not be changed afterwards)."""
+        if self._closed:
+            raise RuntimeError("the decision log is closed")
+        try:
+            self._q.put_nowait(_Item(decision, data, amount, wants_case))
+        except queue.Full:
+            self.stats.dropped += 1
+            n = self.stats.dropped
+            if n & (n - 1) == 0:
+                warnings.warn(f"decision log queue full ({self._q.maxsize}): {n} decision(s) not logged so far",
+                              LogOverflow, stacklevel=2)
+            return False
+        self.stats.submitted += 1
+        return True
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until everything submitted so far is written; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._q.all_tasks_done:
+            while self._q.unfinished_tasks:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._q.all_tasks_done.wait(left)
+        return True
+
+    def close(self, timeout: float | None = None) -> LogStats:
+        """Write what is queued, stop the thread, return the counts."""
+        if not self._closed:
+            self.flush(timeout)
+            self._closed = True
+            self._q.put(None)
+            self._thread.join(timeout)
+        return self.stats
+
+    def __enter__(self) -> DecisionLog:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    # -- writer thread ---------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            first = self._q.get()
+            if first is None:
+                self._q.task_done()
+                return
+            batch = [first]
+            stop = False
+            deadline = time.monotonic() + self.linger_s
+            while len(batch) < self.batch_size:
+                try:
+                    item = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    self._q.task_done()
+                    break
+                batch.append(item)
+            try:
+                self._write(batch)
+            finally:
+                for _ in batch:
+                    self._q.task_done()
+            if stop:
+                return
+
+    def _write(self, batch: list[_Item]) -> None:
+        try:
+            self.stats.written += self.store.log_decisions_many(log_row(i.decision, i.input) for i in batch)
+        except (StoreError, ValueError, TypeError) as exc:
+            self.stats.failed += len(batch)
+            self.stats.errors.append(str(exc))
+            log.error("decision log: %d decision(s) not written: %s", len(batch), exc)
+            return
+        if self.after_write is not None:
+            try:
+                self.after_write(batch)
+            except Exception as exc:  # noqa: BLE001 - the writer thread must survive; the error is kept
+                self.stats.errors.append(f"after_write: {exc}")
+                log.exception("decision log: opening cases failed")
+
+
+def log_row(decision, data) -> dict:
+    """The decision-log row of one decision (no trace: it is rebuilt for cases)."""
+    result = decision.to_dict()
+    result.pop("trace", None)
+    rs = decision.ruleset
+    return {"id": decision.decision_id, "ruleset": rs["name"], "version": rs["version"], "digest": rs["digest"],
+            "outcome": decision.outcome, "score": decision.score, "input": jsonable(data),
+            "decision": result, "created_at": decision.evaluated_at}
+
+
+def model_risk(decision) -> float:
+    """The first model's probability (the ruleset's risk estimate), 0 without models."""
+    for m in decision.models.values():
+        p = m.get("probability")
+        if p is not None:
+            return float(p)
+    return 0.0
+
+
+def amount_of(data) -> float:
+    """The application's amount, when the input has one; 0 otherwise."""
+    app = data.get("application") if isinstance(data, dict) else None
+    value = app.get("amount") if isinstance(app, dict) else None
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+class Intake:
+    """Decides which decisions become review cases, and opens them.
+
+    With ``log`` the work happens on the log's writer thread; without, in the caller
+    (scripts, tests). ``anomaly`` adds cases whose anomaly score is above the
+    scorer's threshold while no rule fired.
+    """
+
+    def __init__(self, engine, store: Store, *, log: DecisionLog | None = None,
+                 anomaly: AnomalyScorer | None = None, sla_hours: float | None = None) -> None:
+        self.engine = engine
+        self.store = store
+        self.anomaly = anomaly
+        review = engine.program.review
+        self.sla = timedelta(hours=sla_hours if sla_hours is not None else (review.sla_hours if review else 24.0))
+        self.log = log
+        if log is not None:
+            log.after_write = self.open_cases
+
+    def process(self, decision, data, amount: float | None = None) -> bool:
+        """Log ``decision`` and open a case when it needs one; True when a case may follow."""
+        wants = bool(decision.unexplained) or (self.anomaly is not None and not decision.fired)
+        item = _Item(decision, data, amount, wants)
+        if self.log is not None:
+            self.log.submit(decision, data, amount=amount, wants_case=wants)
+            return wants
+        self.store.log_decisions_many([log_row(decision, data)])
+        self.open_cases([item])
+        return wants
+
+    def open_cases(self, items: list[_Item]) -> int:
+        """Open the cases a written batch calls for (runs after the batch is committed)."""
+        candidates = [i for i in items if i.wants_case]
+        if not candidates:
+            return 0
+        scores = [None] * len(candidates)
+        if self.anomaly is not None:
+            scores = list(self.anomaly.score_inputs(self.engine, [i.input for i in candidates],
+                                                    now=candidates[0].decision.evaluated_at))
+        opened = 0
+        for item, score in zip(candidates, scores):
+            sources = ["unexplained"] if item.decision.unexplained else []
+            if score is not None and score > self.anomaly.threshold and not item.decision.fired:
+                sources.append("anomaly")
+            if sources and self.enqueue(item.decision, item.input, item.amount, sources, score) is not None:
+                opened += 1
+        if self.log is not None:
+            self.log.stats.cases += opened
+        return opened
+
+    def enqueue(self, decision, data, amount, sources: list[str], anomaly_score: float | None = None):
+        evidence = build_evidence(self.engine, data, decision=decision)
+        evidence["sources"] = sources
+        if anomaly_score is not None:
+            evidence["anomaly"] = {"score": round(float(anomaly_score), 6), "threshold": self.anomaly.threshold,
+                                   "version": self.anomaly.version}
+        risk = model_risk(decision)
+        amount = amount_of(data) if amount is None else float(amount)
+        due = (decision.evaluated_at or datetime.now(timezone.utc)) + self.sla
+        try:
+            return self.store.enqueue_case(decision.decision_id, amount=amount, evidence=evidence,
+                                           model_score=risk, priority=risk * amount, sla_due_at=due)
+        except DuplicateCase:
+            return None
+
+
+def load_anomaly(path: str | Path | None) -> AnomalyScorer | None:
+    return None if path is None else AnomalyScorer.load(path)
