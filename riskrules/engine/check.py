@@ -16,7 +16,7 @@ from . import ir
 from .models import ModelError, load_model
 from .program import ModelIR, Program, RowIR, RuleIR, TableIR
 from .resolve import DECISION, MODEL_INPUT, REVIEW, RULE, TABLE, Resolver, Scope
-from .types import ANY, BOOL, NULL, SCALARS, Type, enum_of, list_of, object_of, unify
+from .types import ANY, BOOL, NULL, SCALARS, STRING, Type, enum_of, list_of, object_of, unify
 
 
 def schema_type(schema: A.Schema) -> Type:
@@ -101,18 +101,29 @@ def _outcomes(rs: A.Ruleset, diags) -> dict[str, tuple[int, bool]]:
 
 
 def _lists(rs: A.Ruleset, diags) -> dict:
+    """name -> (item type, values, the same values as text or None).
+
+    Items read from a list file carry no type: digit-only lines (phone or ID numbers) read
+    as integers, but the text is kept, so the list still matches a string field.
+    A file list mixing both (IDs ending in X) is a list of strings.
+    """
+    from .resolve import LITERAL_TYPES
+
     lists = {}
     for ld in rs.lists:
+        as_text = frozenset(lit.text or str(lit.value) for lit in ld.items) if ld.path else None
+        kinds = {lit.kind for lit in ld.items}
+        if ld.path and len(kinds) > 1 and kinds <= {"int", "string"}:
+            lists[ld.name] = (STRING, as_text, None)
+            continue
         t = NULL
         for lit in ld.items:
-            from .resolve import LITERAL_TYPES
-
             u = unify(t, LITERAL_TYPES[lit.kind])
             if u == ANY:
                 diags.append(error("E203", f"list '{ld.name}' mixes {t} and {lit.kind} items", lit.span))
                 break
             t = u
-        lists[ld.name] = (t, frozenset(lit.value for lit in ld.items))
+        lists[ld.name] = (t, frozenset(lit.value for lit in ld.items), as_text if t.name == "int" else None)
     return lists
 
 

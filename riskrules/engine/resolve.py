@@ -39,7 +39,7 @@ MODEL_OUTPUTS = {"probability": NUMBER, "points": NUMBER}
 @dataclass
 class Scope:
     schema: Type  # object type of the input
-    lists: dict[str, tuple[Type, frozenset]]  # name -> (item type, values)
+    lists: dict[str, tuple[Type, frozenset, frozenset | None]]  # name -> (item type, values, as text)
     features: dict[str, A.Feature]
     models: dict[str, A.ModelRef]
     tables: dict[str, A.Table]
@@ -153,7 +153,7 @@ class Resolver:
         if len(parts) == 1 and head in self.scope.features:
             return self._feature(head, e)
         if len(parts) == 1 and head in self.scope.lists:
-            item, values = self.scope.lists[head]
+            item, values, _ = self.scope.lists[head]
             return ir.Const(values, list_of(item), e.span)
         return self._path(e)
 
@@ -319,6 +319,10 @@ class Resolver:
         cont = self._lower(e.container)
         if item is None or cont is None:
             return None
+        if item.type.is_stringy and isinstance(e.container, A.Name) and len(e.container.parts) == 1:
+            as_text = self.scope.lists.get(e.container.parts[0], (None, None, None))[2]
+            if as_text is not None:  # a file of digit-only lines matched against text
+                cont = ir.Const(as_text, list_of(STRING), e.container.span)
         if cont.type.name != "list":
             self._err("E203", f"'in' needs a list on the right, got {cont.type}", e.container.span)
             return None
