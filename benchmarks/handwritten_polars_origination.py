@@ -230,22 +230,58 @@ def decision() -> list[list[pl.Expr]]:
             limit.alias("table:credit_limit.limit"), apr.alias("table:credit_limit.apr")]
 
 
-def reasons() -> pl.Expr:
-    """At most four codes: fired acting rules by rank, then the scorecard's lost points; no duplicates."""
-    rule_codes = pl.concat_list([pl.when(pl.col(f"rule:{rid}")).then(pl.lit(H.RULES[rid][1])) for rid in RANKED])
-    # scorecard features that cost points, most points lost first (ties: feature order), as a sort key
-    n = len(SCORECARD_FEATURES)
+def reasons() -> list[list[pl.Expr]]:
+    """Stages computing ``reasons``: at most four codes, fired acting rules by rank, then the
+    scorecard's lost points (most first, ties in feature order), no duplicates.
+
+    Written with scalar columns: polars 2.1's list kernels (``concat_list`` of many
+    columns, ``list.sort``, ``list.drop_nulls``) cost seconds per million rows.
+    """
+    # acting-rule codes are distinct: the p-th reason is the p-th fired rule in rank order
+    rank_stage = []
+    for p in range(4):
+        after = None if p == 0 else pl.col(f"rr{p - 1}")
+        rank_stage.append(pl.min_horizontal([
+            pl.when(pl.col(f"rule:{rid}") if after is None else pl.col(f"rule:{rid}") & (after < k)).then(k)
+            for k, rid in enumerate(RANKED)]).alias(f"rr{p}"))
+    # scorecard: a sort key per feature that lost points (lost * 16 + tie-break), the 4 largest
     best = {f: H._BINS[f][0] for f in H._BINS} | {"employment": 40}
-    keys = []
+    key_stage = []
     for i, f in enumerate(SCORECARD_FEATURES):
         lost = best[f] - pl.col(f"sc_pts_{f}")
-        keys.append(pl.when((lost > 0) & pl.col(f"sc_rsn_{f}").is_not_null())
-                    .then((lost * 16).cast(pl.Int64) + (15 - i)))
-    order = pl.concat_list(keys).list.drop_nulls().list.sort(descending=True).list.eval(15 - pl.element() % 16)
-    model_codes = pl.concat_list([pl.col(f"sc_rsn_{f}") for f in SCORECARD_FEATURES]).list.gather(order)
-    codes = pl.concat_list([rule_codes, model_codes]).list.drop_nulls().list.unique(maintain_order=True).list.head(4)
-    assert n < 16
-    return pl.when(pl.col("outcome") == "approve").then(pl.lit([], dtype=pl.List(pl.String))).otherwise(codes)
+        key_stage.append(pl.when((lost > 0) & pl.col(f"sc_rsn_{f}").is_not_null())
+                         .then((lost * 16).cast(pl.Int64) + (15 - i)).alias(f"sk{i}"))
+    keys = [pl.col(f"sk{i}") for i in range(len(SCORECARD_FEATURES))]
+    mk_stages = []
+    for p in range(4):
+        below = None if p == 0 else pl.col(f"mk{p - 1}")
+        mk_stages.append([pl.max_horizontal(keys if below is None else [pl.when(k < below).then(k) for k in keys])
+                          .alias(f"mk{p}")])
+    cand = []
+    for p in range(4):
+        cand.append(pl.col(f"rr{p}").replace_strict(list(range(len(RANKED))), [H.RULES[r][1] for r in RANKED],
+                                                    default=None, return_dtype=pl.String).alias(f"cand{p}"))
+    for p in range(4):
+        feature = 15 - pl.col(f"mk{p}") % 16
+        code = pl.lit(None, dtype=pl.String)
+        for i, f in reversed(list(enumerate(SCORECARD_FEATURES))):
+            code = pl.when(feature == i).then(pl.col(f"sc_rsn_{f}")).otherwise(code)
+        cand.append(code.alias(f"cand{4 + p}"))
+    # the first four distinct candidates (a model code may repeat a rule's code, e.g. HIGH_DTI)
+    picks = []
+    for p in range(4):
+        pick = pl.lit(None, dtype=pl.String)
+        for c in reversed(range(8)):
+            fresh = pl.col(f"cand{c}").is_not_null()
+            for q in range(p):
+                fresh = fresh & (pl.col(f"cand{c}") != pl.col(f"reason{q}")).fill_null(True)
+            pick = pl.when(fresh).then(pl.col(f"cand{c}")).otherwise(pick)
+        picks.append([pick.alias(f"reason{p}")])
+    as_list = pl.concat_str([pl.col(f"reason{p}") for p in range(4)], separator=",", ignore_nulls=True)
+    final = (pl.when(pl.col("outcome") == "approve").then(pl.lit([], dtype=pl.List(pl.String)))
+             .otherwise(as_list.str.split(",")))
+    return [[rank_stage[0]] + key_stage] + [[r, m[0]] for r, m in zip(rank_stage[1:], mk_stages)] \
+        + [mk_stages[-1], cand] + picks + [[final.alias("reasons")]]
 
 
 RULE_COLUMNS = [f"rule:{rid}" for rid in list(H.RULES) + SHADOW]
@@ -260,5 +296,7 @@ def decide(df: pl.DataFrame, now: dt.datetime, *, with_reasons: bool = True) -> 
         lf = lf.with_columns(stage)
     lf = lf.with_columns(rules()).with_columns(decision())
     if with_reasons:
-        return lf.select(OUTPUT + [reasons().alias("reasons")]).collect()
+        for stage in reasons():
+            lf = lf.with_columns(stage)
+        return lf.select(OUTPUT + ["reasons"]).collect()
     return lf.select(OUTPUT).collect()

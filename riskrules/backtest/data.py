@@ -108,7 +108,8 @@ def check_label(s: pl.Series, *, source: str | None = None) -> pl.Series:
     if s.dtype == pl.Null:
         return pl.Series(name, [None] * s.len(), dtype=pl.Boolean)
     if s.dtype in _LABEL_NUMERIC:
-        bad = s.drop_nulls().filter(~s.drop_nulls().is_in([0, 1]))
+        vals = s.drop_nulls()
+        bad = vals.filter((vals != 0) & (vals != 1))
         if bad.len() == 0:
             return (s == 1).alias(name)
         examples = bad.unique(maintain_order=True).head(3).to_list()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from sklearn.metrics import roc_auc_score, roc_curve
 
 from .result import Histogram, OutcomeStats, Overlap, RuleMeta, RuleStats, ScoreStats, Summary
 
@@ -84,7 +83,8 @@ def summarise(results: pl.DataFrame, label: pl.Series | None, *,
         approved_bad_rate=ratio(sum(o.bads for o in approved), sum(o.labelled for o in approved)),
         outcomes=outcomes,
         score=score_stats(results["score"] if "score" in results.columns else None, label, bins=bins),
-        rows_with_errors=errors, error_locations=where, unexplained=unexplained)
+        rows_with_errors=errors, error_locations=where, unexplained=unexplained,
+        input_errors=int(results["input_error"].is_not_null().sum()) if "input_error" in results.columns else 0)
 
 
 def error_counts(results: pl.DataFrame, top: int = 20) -> tuple[int, dict[str, int]]:
@@ -207,9 +207,13 @@ def _ranking(st: ScoreStats, vals: pl.Series, lab: pl.Series | None) -> None:
         kind = "no labelled rows" if len(y) == 0 else ("every labelled row is bad" if nb else "no labelled row is bad")
         st.note = f"AUC and KS need both good and bad rows among scored, labelled rows: {kind} (n={len(y):,})"
         return
+    from sklearn.metrics import roc_auc_score, roc_curve  # slow to import; only needed here
+
     st.auc = float(roc_auc_score(y, -x))
     st.gini = 2 * st.auc - 1
-    fpr, tpr, thr = roc_curve(y, -x)
+    # every distinct score kept: thinning by index then spreads points over score ranks,
+    # where sklearn's collinear-point dropping would leave long false plateaus in the KS plot
+    fpr, tpr, thr = roc_curve(y, -x, drop_intermediate=False)
     gap = tpr - fpr  # = F_bad(s) - F_good(s) at s = -threshold
     i = int(np.argmax(np.abs(gap)))
     st.ks, st.ks_score = float(abs(gap[i])), float(-thr[i])

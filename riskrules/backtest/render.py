@@ -87,15 +87,13 @@ def _outcomes(s: Summary) -> Table:
 
 def _score(sc: ScoreStats) -> Table:
     t = Table(box=box.SIMPLE, title="blended score", title_justify="left",
-              caption=sc.direction, caption_justify="left")
-    cols = ["scored", "missing", "mean", "std", "min", *sc.quantiles, "max", "AUC", "Gini", "KS", "KS at"]
-    for c in cols:
-        t.add_column(c, justify="right")
+              caption=sc.direction + (f"\n{sc.note}" if sc.note else ""), caption_justify="left")
+    shown = [q for q in ("p5", "p25", "p50", "p75", "p95") if q in sc.quantiles]
+    for c in ("scored", "missing", "mean", "std", "min", *shown, "max", "AUC", "Gini", "KS", "KS at"):
+        t.add_column(c, justify="right", no_wrap=True)
     t.add_row(f"{sc.count:,}", f"{sc.missing:,}", num(sc.mean, 1), num(sc.std, 1), num(sc.min, 1),
-              *(num(v, 1) for v in sc.quantiles.values()), num(sc.max, 1),
+              *(num(sc.quantiles[q], 1) for q in shown), num(sc.max, 1),
               num(sc.auc), num(sc.gini), num(sc.ks), num(sc.ks_score, 1))
-    if sc.note:
-        t.caption = f"{sc.direction}\n{sc.note}"
     return t
 
 

@@ -109,6 +109,7 @@ class Summary:
     rows_with_errors: int = 0
     error_locations: dict[str, int] = field(default_factory=dict)  # where -> rows, top 20
     unexplained: int | None = None
+    input_errors: int = 0  # rows that broke the schema and were not decided
 
 
 @dataclass

@@ -69,6 +69,9 @@ def run_backtest(results: pl.DataFrame, *, rules: Iterable[RuleMeta] = (),
     step("rules")
     ov = overlap(results, rules, stats, top=overlap_top)
     step("overlap")
+    if summary.input_errors:
+        notes.append(f"{summary.input_errors:,} rows break the input schema and were not decided "
+                     "(outcome '(none)'); see the results' input_error column")
     if summary.score.note:
         notes.append(summary.score.note)
     undescribed = [s.id for s in stats if s.status == "unknown"]

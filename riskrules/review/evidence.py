@@ -52,9 +52,10 @@ def build_evidence(engine, data: Any, *, decision=None, now: dt.datetime | None 
 def nearly_fired(prog, decision, values: dict, data: Any) -> list[dict]:
     """Active and shadow rules that did not fire but came close, nearest first.
 
-    A rule's distance is the mean over its conjuncts of how far each failed one is
-    from its threshold relative to the threshold (0 = holds, 1 = far or not
-    measurable); rules at most ``NEARLY_MAX_DISTANCE`` away are kept.
+    A rule's distance is the sum over its conjuncts of how far each failed one is
+    from its threshold, relative to the threshold (0 = holds, 1 = far or not
+    measurable), capped at 1: every failed condition would have to move. Rules at
+    most ``NEARLY_MAX_DISTANCE`` away are kept.
     """
     fired = set(decision.fired) | set(decision.shadow_fired)
     out = []
@@ -64,7 +65,7 @@ def nearly_fired(prog, decision, values: dict, data: Any) -> list[dict]:
         parts = [_atom_distance(a, values, data) for a in conjuncts(rule.cond)]
         if not parts:
             continue
-        distance = sum(d for d, _ in parts) / len(parts)
+        distance = min(1.0, sum(d for d, _ in parts))
         if distance <= NEARLY_MAX_DISTANCE:
             detail = "; ".join(text for d, text in parts if d > 0)
             out.append({"rule": rule.id, "name": rule.name, "distance": round(distance, 3), "detail": detail})

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .anomaly import AnomalyScorer
+from .outcomes import OutcomeFileError, import_outcomes  # noqa: F401 - part of the intake API
 from .evidence import build_evidence, jsonable
 from .store import DuplicateCase, Store, StoreError
 
@@ -250,7 +251,7 @@ class Intake:
                                    "version": self.anomaly.version}
         risk = model_risk(decision)
         amount = amount_of(data) if amount is None else float(amount)
-        due = (decision.evaluated_at or datetime.now(timezone.utc)) + self.sla
+        due = datetime.now(timezone.utc) + self.sla  # the case is opened now, whatever the decision time
         try:
             return self.store.enqueue_case(decision.decision_id, amount=amount, evidence=evidence,
                                            model_score=risk, priority=risk * amount, sla_due_at=due)

@@ -1,0 +1,233 @@
+"""The learned-rules file next to a ruleset: saving shadow rules and promoting them.
+
+``learned.yaml`` holds only ``rules:``; the ruleset pulls it in with
+``include: [learned.yaml]``. A rule saved from the review loop arrives with
+``status: shadow`` and its provenance, and a test case generated from the case it
+came from goes to ``tests/learned.yaml``. Promotion (maker-checker through the
+store) flips the status to active and the test's expectation with it.
+
+>>> save_learned_rule("rulesets/origination", "device.accounts >= 5", "LRN-001", "review",
+...                   "SHARED_DEVICE_RING", {"case_ids": [3]}, case_input)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .evidence import jsonable
+from .history import decision_frame
+from .store import Store
+
+LEARNED = "learned.yaml"
+TESTS = "tests/learned.yaml"
+HEADER = ("# Rules learned in the review loop (riskrules rules propose / promote).\n"
+          "# Each arrives as status: shadow with its provenance; promotion makes it active.\n")
+
+
+class LearnedRuleError(Exception):
+    """The learned rule cannot be saved or promoted; the message says what to do."""
+
+
+def ruleset_file(path: str | Path) -> Path:
+    """``ruleset.yaml`` of a ruleset folder (or the file itself)."""
+    p = Path(path)
+    if p.is_dir():
+        p = p / "ruleset.yaml"
+    if not p.is_file():
+        raise LearnedRuleError(f"{p}: no such ruleset file")
+    return p
+
+
+def includes_learned(path: str | Path) -> bool:
+    doc = yaml.safe_load(ruleset_file(path).read_text(encoding="utf-8")) or {}
+    inc = doc.get("include") or []
+    return LEARNED in ([inc] if isinstance(inc, str) else list(inc))
+
+
+def read_rules(folder: Path) -> list[dict]:
+    f = folder / LEARNED
+    if not f.is_file():
+        return []
+    doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    return list(doc.get("rules") or [])
+
+
+def write_rules(folder: Path, rules: list[dict]) -> None:
+    body = yaml.safe_dump({"rules": rules}, allow_unicode=True, sort_keys=False, width=100)
+    (folder / LEARNED).write_text(HEADER + body, encoding="utf-8")
+
+
+def scratch_ruleset(path: str | Path, extra_rules: list[dict]) -> tuple[tempfile.TemporaryDirectory, Path]:
+    """A throw-away copy of the ruleset with ``extra_rules`` appended to its learned rules."""
+    src = ruleset_file(path)
+    tmp = tempfile.TemporaryDirectory(prefix="riskrules-learn-")
+    dst = Path(tmp.name) / "ruleset"
+    shutil.copytree(src.parent, dst, ignore=shutil.ignore_patterns("tests", "samples", "*.db"))
+    if not includes_learned(src):
+        doc = yaml.safe_load((dst / src.name).read_text(encoding="utf-8"))
+        inc = doc.get("include") or []
+        doc["include"] = ([inc] if isinstance(inc, str) else list(inc)) + [LEARNED]
+        doc.pop("tests", None)
+        (dst / src.name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_rules(dst, read_rules(src.parent) + extra_rules)
+    return tmp, dst / src.name
+
+
+def rule_dict(rule_id: str, expression: str, action: str | None, reason: str | None, *, name: str | None = None,
+              status: str = "shadow", provenance: dict | None = None, severity: int | None = None) -> dict:
+    rule: dict[str, Any] = {"id": rule_id, "name": name or f"Learned from review cases ({rule_id})", "when": expression}
+    if action:
+        rule["action"] = action
+    if reason:
+        rule["reason"] = reason
+    if severity is not None:
+        rule["severity"] = severity
+    rule["status"] = status
+    rule["tags"] = ["learned"]
+    if provenance:
+        rule["provenance"] = jsonable(provenance)
+    return rule
+
+
+@dataclass
+class Saved:
+    rule_id: str
+    learned_file: Path
+    test_file: Path
+    shadow_fired: list[str]
+
+
+def save_learned_rule(ruleset_dir: str | Path, expression: str, id: str, action: str | None, reason: str | None,
+                      provenance: dict, case_input: dict, *, name: str | None = None,
+                      now: dt.datetime | None = None) -> Saved:
+    """Write (or replace) rule ``id`` in learned.yaml as shadow, plus a generated test case.
+
+    Raises :class:`LearnedRuleError` when the ruleset does not include learned.yaml
+    (nothing is written) or when the rule does not check (the files are restored).
+    """
+    from .. import Engine, RulesetError
+
+    src = ruleset_file(ruleset_dir)
+    if not includes_learned(src):
+        raise LearnedRuleError(f"{src} does not include {LEARNED}: add `include: [{LEARNED}]` to it, "
+                               "then save the rule again (nothing was written)")
+    folder = src.parent
+    rules = [r for r in read_rules(folder) if r.get("id") != id]
+    rules.append(rule_dict(id, expression, action, reason, name=name, provenance=provenance))
+    learned, tests = folder / LEARNED, folder / TESTS
+    backup = {p: p.read_text(encoding="utf-8") if p.is_file() else None for p in (learned, tests)}
+    try:
+        write_rules(folder, rules)
+        engine = Engine.load(src)
+        when = now or dt.datetime.now(dt.timezone.utc)
+        decision = engine.decide(case_input, now=when)
+        _write_test(folder, id, case_input, decision, when)
+    except Exception as exc:  # noqa: BLE001 - any failure restores the files first
+        for p, text in backup.items():
+            if text is None:
+                p.unlink(missing_ok=True)
+            else:
+                p.write_text(text, encoding="utf-8")
+        if isinstance(exc, RulesetError):
+            msgs = "; ".join(f"{d.code}: {d.message}" for d in exc.diagnostics if d.is_error)
+            raise LearnedRuleError(f"rule {id} does not check: {msgs}") from None
+        raise LearnedRuleError(f"rule {id} was not saved: {type(exc).__name__}: {exc}") from exc
+    return Saved(id, learned, tests, list(decision.shadow_fired))
+
+
+def _write_test(folder: Path, rule_id: str, case_input: dict, decision, when: dt.datetime) -> None:
+    path = folder / TESTS
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    doc = doc or {"cases": []}
+    doc["cases"] = [c for c in doc.get("cases", []) if c.get("rule") != rule_id]
+    expect = {"shadow_fired": sorted(decision.shadow_fired)} if rule_id in decision.shadow_fired else \
+        {"fired": [rule_id]}
+    doc["cases"].append({"name": f"{rule_id} fires on the case it was learned from", "rule": rule_id,
+                         "now": when.isoformat(), "input": jsonable(case_input), "expect": expect})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Generated by the review loop: one case per learned rule.\n"
+                    + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+
+
+@dataclass
+class Promotion:
+    proposal_id: int
+    rule_id: str
+    promoted_by: str
+    shadow_hits: int
+    shadow_decisions: int
+    test_failures: list[str]
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def promote(store: Store, proposal_id: int, actor: str, ruleset_dir: str | Path) -> Promotion:
+    """Make a shadow rule active: maker-checker in the store, then learned.yaml and its test.
+
+    Reports the rule's shadow-period hits from the decision log: the decisions whose
+    ``shadow_fired`` names the rule, out of those made by the ruleset versions
+    (digests) that carried it in shadow. Decision time is not used, because backfilled
+    decisions carry their application's time, not the time they were logged.
+    """
+    proposal = store.get_proposal(proposal_id)
+    rule_id = (proposal.provenance or {}).get("rule_id") or rule_id_for(proposal_id)
+    folder = ruleset_file(ruleset_dir).parent
+    rules = read_rules(folder)
+    if not any(r.get("id") == rule_id for r in rules):
+        raise LearnedRuleError(f"rule {rule_id} of proposal {proposal_id} is not in {folder / LEARNED}")
+    log, _ = decision_frame(store, proposal.ruleset)
+    hit = log["shadow_fired"].list.contains(rule_id) if log.height else None
+    hits = int(hit.sum()) if hit is not None else 0
+    digests = set(log.filter(hit)["digest"]) if hits else set()
+    period = int(log["digest"].is_in(list(digests)).sum()) if digests else 0
+    store.set_proposal_status(proposal_id, "active", actor)  # raises MakerCheckerViolation for the proposer
+    for r in rules:
+        if r.get("id") == rule_id:
+            r["status"] = "active"
+            r.setdefault("provenance", {})["promoted_by"] = actor
+            r["provenance"]["promoted_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
+            r["provenance"]["shadow_hits"] = hits
+    write_rules(folder, rules)
+    _activate_test(folder, rule_id)
+    return Promotion(proposal_id, rule_id, actor, hits, period, _failing_tests(ruleset_file(ruleset_dir)))
+
+
+def _failing_tests(src: Path) -> list[str]:
+    """Ruleset tests the now-active rule breaks (e.g. ``fired_exactly`` lists that lack it)."""
+    from .. import Engine, RulesetError
+    from ..engine.testing import run_tests
+
+    try:
+        engine = Engine.load(src)
+    except RulesetError as exc:
+        return [f"{d.code}: {d.message}" for d in exc.diagnostics if d.is_error]
+    tests = src.parent / "tests"
+    if not tests.is_dir():
+        return []
+    report = run_tests(engine, tests)
+    return [f"{Path(r.file).name}:{r.line}: {r.name}: {'; '.join(r.problems)}" for r in report.results if not r.passed]
+
+
+def _activate_test(folder: Path, rule_id: str) -> None:
+    path = folder / TESTS
+    if not path.is_file():
+        return
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for case in doc.get("cases", []):
+        if case.get("rule") == rule_id:
+            expect = case.setdefault("expect", {})
+            expect["shadow_fired"] = [r for r in expect.get("shadow_fired", []) if r != rule_id]
+            expect["fired"] = sorted(set(expect.get("fired", [])) | {rule_id})
+    path.write_text("# Generated by the review loop: one case per learned rule.\n"
+                    + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+
+
+def rule_id_for(proposal_id: int) -> str:
+    return f"LRN-{proposal_id:03d}"

@@ -1,0 +1,86 @@
+"""Short, fixed-width renderings of domain values for tables and headers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from rich.text import Text
+
+VERDICT_STYLES = {"bad": "bold red", "good": "bold green", "escalate": "bold yellow", "skip": "dim"}
+STATUS_STYLES = {"open": "cyan", "claimed": "magenta", "escalated": "yellow", "decided": "dim"}
+
+
+def duration(delta: timedelta) -> str:
+    """``45m``, ``3h``, ``2d`` — the largest unit that fits, rounded down.
+
+    >>> duration(timedelta(hours=50)), duration(timedelta(minutes=5)), duration(timedelta(0))
+    ('2d', '5m', '0m')
+    """
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds >= 86400:
+        return f"{seconds // 86400}d"
+    if seconds >= 3600:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 60}m"
+
+
+def age(created_at: datetime | None, now: datetime) -> str:
+    return "—" if created_at is None else duration(now - created_at)
+
+
+def sla(due: datetime | None, now: datetime) -> Text:
+    """Time left before the SLA is breached; overdue in red with a minus sign."""
+    if due is None:
+        return Text("—", style="dim")
+    left = due - now
+    if left < timedelta(0):
+        return Text(f"-{duration(-left)}", style="bold red")
+    style = "yellow" if left < timedelta(hours=4) else ""
+    return Text(duration(left), style=style)
+
+
+def money(amount: float | None) -> str:
+    """Whole currency units with thousands separators.
+
+    >>> money(38000.0)
+    '38,000'
+    """
+    return "—" if amount is None else f"{amount:,.0f}"
+
+
+def score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def value(raw: Any) -> str:
+    """A feature or input value, compactly."""
+    if raw is None:
+        return "null"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float):
+        return f"{raw:,.4g}" if abs(raw) < 1e6 else f"{raw:,.0f}"
+    return str(raw)
+
+
+def status(case_status: str, claimed_by: str | None, reviewer: str) -> Text:
+    if case_status == "claimed":
+        who = "you" if claimed_by == reviewer else claimed_by or "?"
+        return Text(f"@{who}", style="bold magenta" if who == "you" else "magenta")
+    return Text(case_status, style=STATUS_STYLES.get(case_status, ""))
+
+
+def verdict(name: str | None) -> Text:
+    return Text(name or "—", style=VERDICT_STYLES.get(name or "", "dim"))
+
+
+def mask(kind: str, text: str) -> str:
+    """Hide the middle of phone and ID numbers, as Chinese lenders display them.
+
+    >>> mask("phone", "13190684214"), mask("device", "583bfead006a6e8")
+    ('131****4214', '583bfead006a6e8')
+    """
+    if kind in {"phone", "id_number", "contact", "emergency_phone"} and len(text) >= 8:
+        return f"{text[:3]}{'*' * 4}{text[-4:]}"
+    return text

@@ -1,0 +1,196 @@
+"""Intake: the background decision log, case opening, evidence, anomaly model, outcome import."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from riskrules import Engine
+from riskrules.review.anomaly import AnomalyError, AnomalyScorer
+from riskrules.review.evidence import build_evidence
+from riskrules.review.history import decision_records
+from riskrules.review.intake import DecisionLog, Intake, LogOverflow
+from riskrules.review.outcomes import OutcomeFileError, import_outcomes
+from riskrules.review.store import Store
+
+RULESET = Path(__file__).parents[2] / "rulesets" / "origination" / "ruleset.yaml"
+SAMPLES = RULESET.parent / "samples" / "applications.jsonl"
+NOW = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.load(RULESET)
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[dict]:
+    return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def sqlite_store(tmp_path) -> Store:
+    with Store.open(f"sqlite:///{tmp_path / 'review.db'}") as store:
+        yield store
+
+
+def unexplained_input(engine, samples) -> dict:
+    for s in samples:
+        if engine.decide(s, now=NOW).unexplained:
+            return s
+    pytest.skip("no unexplained sample")
+
+
+def test_decision_log_writes_everything_in_the_background(engine, samples, store):
+    with DecisionLog(store, batch_size=64) as log:
+        for s in samples[:150]:
+            assert log.submit(engine.decide(s, now=NOW), s)
+        assert log.flush(timeout=30)
+    assert (log.stats.submitted, log.stats.written, log.stats.dropped, log.stats.failed) == (150, 150, 0, 0)
+    rows = decision_records(store, "origination")
+    assert len(rows) == 150
+    assert rows[0].input["application"]["id"] and rows[0].decision["outcome"] == rows[0].outcome
+
+
+class _SlowStore:
+    """A store whose writes wait until released: the queue fills up behind it."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.rows = 0
+
+    def log_decisions_many(self, rows):
+        self.release.wait(10)
+        rows = list(rows)
+        self.rows += len(rows)
+        return len(rows)
+
+
+def test_full_queue_never_blocks_and_never_drops_silently(engine, samples):
+    slow = _SlowStore()
+    log = DecisionLog(slow, batch_size=1, max_queue=2, linger_s=0)
+    decision = engine.decide(samples[0], now=NOW)
+    with pytest.warns(LogOverflow, match="queue full"):
+        accepted = [log.submit(decision, samples[0]) for _ in range(10)]
+    assert not all(accepted)
+    assert log.stats.dropped == accepted.count(False) >= 7
+    slow.release.set()
+    stats = log.close(timeout=10)
+    assert stats.written == stats.submitted == accepted.count(True) == slow.rows
+
+
+def test_submit_after_close_is_an_error(engine, samples, sqlite_store):
+    log = DecisionLog(sqlite_store)
+    log.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        log.submit(engine.decide(samples[0], now=NOW), samples[0])
+
+
+def test_unexplained_decision_opens_a_case_with_evidence(engine, samples, sqlite_store):
+    data = unexplained_input(engine, samples)
+    decision = engine.decide(data, now=NOW)
+    intake = Intake(engine, sqlite_store)
+    assert intake.process(decision, data)
+    [case] = sqlite_store.list_cases()
+    pd = decision.models["pd"]["probability"]
+    assert case.priority == pytest.approx(pd * data["application"]["amount"])
+    assert case.model_score == pytest.approx(pd)
+    left = case.sla_due_at - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(hours=23) < left <= dt.timedelta(hours=24)
+    ev = case.evidence
+    assert {"input", "features", "models", "fired", "shadow_fired", "nearly_fired", "ruleset", "outcome",
+            "score", "reasons", "links"} <= set(ev)
+    assert ev["sources"] == ["unexplained"] and ev["links"] == []
+    assert ev["ruleset"]["digest"] == engine.ruleset["digest"]
+    assert ev["models"]["pd"]["contributions"][0]["feature"]
+    assert "dti" in ev["features"]
+
+
+def test_explained_decision_is_logged_without_a_case(engine, samples, sqlite_store):
+    data = next(s for s in samples if engine.decide(s, now=NOW).fired)
+    assert not Intake(engine, sqlite_store).process(engine.decide(data, now=NOW), data)
+    assert sqlite_store.list_cases() == []
+
+
+def test_evidence_is_json_and_names_nearly_fired_rules(engine, samples):
+    data = json.loads(json.dumps(samples[0]))
+    data["device"]["accounts"] = 3  # one short of the DEV-006 challenger
+    ev = build_evidence(engine, data, now=NOW)
+    json.dumps(ev)
+    near = {n["rule"]: n for n in ev["nearly_fired"]}
+    assert "DEV-006" in near and 0 < near["DEV-006"]["distance"] <= 0.34
+    assert "device.accounts = 3" in near["DEV-006"]["detail"]
+
+
+def test_anomaly_model_round_trips_and_scores(engine, tmp_path):
+    from riskrules.sim import load_applications, simulate
+
+    simulate(5, 600, tmp_path / "book")
+    book = load_applications(tmp_path / "book")
+    scorer = AnomalyScorer.fit(engine, book, now=NOW)
+    assert scorer.version.startswith("iforest-origination-")
+    loaded = AnomalyScorer.load(scorer.save(tmp_path / "an.joblib"))
+    assert loaded.version == scorer.version and loaded.threshold == scorer.threshold
+    assert list(loaded.score_frame(engine, book.head(5), now=NOW)) == pytest.approx(
+        list(scorer.score_frame(engine, book.head(5), now=NOW)))
+    (tmp_path / "junk.joblib").write_bytes(b"not a model")
+    with pytest.raises(AnomalyError):
+        AnomalyScorer.load(tmp_path / "junk.joblib")
+    with pytest.raises(AnomalyError, match="at least 50"):
+        AnomalyScorer.fit(engine, book.head(10))
+
+
+def _logged(engine, samples, store, n=20) -> list:
+    decisions = []
+    for s in samples[:n]:
+        d = engine.decide(s, now=NOW)
+        Intake(engine, store).process(d, s)
+        decisions.append((d, s))
+    return decisions
+
+
+def test_outcomes_import_opens_cases_for_approved_bad_applications(engine, samples, sqlite_store, tmp_path):
+    decisions = _logged(engine, samples, sqlite_store)
+    approved = [s for d, s in decisions if d.outcome == "approve"][:2]
+    declined = [s for d, s in decisions if d.outcome != "approve"][:1]
+    before = len(sqlite_store.list_cases(limit=None))
+    f = tmp_path / "outcomes.csv"
+    lines = ["application_id,label,observed_at"] + [f"{s['application']['id']},default_90d,2026-06-01" for s in approved]
+    lines += [f"{s['application']['id']},fraud," for s in declined]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_outcomes(sqlite_store, f, engine=engine)
+    assert report.added == 3 and report.cases == 2
+    assert len(sqlite_store.list_cases(limit=None)) == before + 2
+    case = sqlite_store.get_case(report.case_ids[0])
+    assert case.evidence["sources"] == ["outcome:default_90d"] and case.priority == case.amount
+    again = import_outcomes(sqlite_store, f, engine=engine)  # idempotent
+    assert again.cases == 0
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("o.csv", "application_id,label\nAPP-NOPE,fraud\n", "line 2: column application_id: no logged decision"),
+    ("o.csv", "decision_id,label\nabc,\n", "line 2: column label: missing"),
+    ("o.csv", "who,label\nx,fraud\n", "column decision_id or application_id: missing"),
+    ("o.jsonl", '{"decision_id": "a", "label": "fraud"}\n{oops\n', "line 2: not JSON"),
+    ("o.jsonl", '{"decision_id": "a", "label": "fraud", "observed_at": "soon"}\n', "line 1: column observed_at"),
+    ("o.txt", "x", "unknown file type .txt"),
+])
+def test_outcome_file_errors_name_line_and_column(sqlite_store, tmp_path, name, text, message):
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(OutcomeFileError) as info:
+        import_outcomes(sqlite_store, f)
+    assert message in str(info.value)
+
+
+def test_outcomes_from_parquet(engine, samples, sqlite_store, tmp_path):
+    import polars as pl
+
+    decisions = _logged(engine, samples, sqlite_store, n=5)
+    f = tmp_path / "o.parquet"
+    pl.DataFrame({"decision_id": [decisions[0][0].decision_id], "label": ["fraud"]}).write_parquet(f)
+    assert import_outcomes(sqlite_store, f).added == 1
+    assert sqlite_store.outcomes_for(decisions[0][0].decision_id)[0].label == "fraud"
