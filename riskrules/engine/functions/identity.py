@@ -111,18 +111,13 @@ def cn_id_birth_date(id_number: str) -> dt.date:
     return _birth_date(_checked(id_number))
 
 
-def _age_batch(series: list[pl.Series]) -> pl.Series:
-    now_s, born = series
-    today_ = now_s.dt.date()
+def _age_polars(now, s):
+    # native expressions (the decision time is a literal): whole years, as years_since
+    born = s.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    today_ = now_expr(now).dt.date()
     months = (today_.dt.year().cast(pl.Int64) - born.dt.year().cast(pl.Int64)) * 12 + (
         today_.dt.month().cast(pl.Int64) - born.dt.month().cast(pl.Int64))
-    return (months - (today_.dt.day() < born.dt.day()).cast(pl.Int64)) // 12
-
-
-def _age_polars(now, s):
-    born = s.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
-    age = pl.map_batches([now_expr(now), born], _age_batch, return_dtype=pl.Int64,
-                         is_elementwise=True)
+    age = (months - (today_.dt.day() < born.dt.day()).cast(pl.Int64)) // 12
     return _when_valid(s, age)
 
 
