@@ -248,7 +248,10 @@ def test(path: PathArg,
             continue
         err.print(f"[red]FAIL[/] {r.file}:{r.line}: {_esc(r.name)}")
         for p in r.problems:
-            err.print(f"    [red]-[/] {_esc(p)}")
+            err.print(f"    [red]•[/] {_esc(p)}")
+        for line in r.diff.splitlines():
+            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+            err.print(f"      [{style}]{_esc(line)}[/]")
     fired = report.rule_count - len(report.never_fired)
     err.print(f"coverage: {fired}/{report.rule_count} rules fired in some case"
               + (f"; never fired: {', '.join(report.never_fired)}" if report.never_fired else ""))

@@ -45,6 +45,7 @@ class CaseResult:
     passed: bool
     problems: list[str] = field(default_factory=list)
     fired: tuple[str, ...] = ()
+    diff: str = ""  # unified diff of the expectation against what the decision gave
 
 
 @dataclass
@@ -158,7 +159,32 @@ def _run_case(engine, f: Path, i: int, case, base, now) -> CaseResult:
         return CaseResult(str(f), name, line, not missing,
                           [f"expected input error on {w}; got {sorted(bad)}" for w in missing])
     problems = _compare(expect, d)
-    return CaseResult(str(f), name, line, not problems, problems, d.fired + d.shadow_fired)
+    diff = _diff(expect, d) if problems else ""
+    return CaseResult(str(f), name, line, not problems, problems, d.fired + d.shadow_fired, diff)
+
+
+def _actual(expect: dict, d) -> dict:
+    """The decision, seen through the keys the case expects."""
+    got = {
+        "outcome": d.outcome, "fired": list(d.fired), "fired_exactly": list(d.fired),
+        "shadow_fired": list(d.shadow_fired), "reasons": d.reason_codes, "score": d.score,
+        "unexplained": d.unexplained, "errors": len(d.errors),
+        "not_fired": [r for r in expect.get("not_fired", []) if r not in d.fired],
+        "tables": {t: {k: d.tables.get(t, {}).get(k) for k in outs} for t, outs in (expect.get("tables") or {}).items()},
+    }
+    if isinstance(expect.get("fired"), list):
+        got["fired"] = [r for r in expect["fired"] if r in d.fired] + [r for r in d.fired if r not in expect["fired"]]
+    return {k: got[k] for k in expect if k in got}
+
+
+def _diff(expect: dict, d) -> str:
+    import difflib
+
+    def dump(v):
+        return yaml.safe_dump(v, allow_unicode=True, sort_keys=False, default_flow_style=None).splitlines()
+
+    lines = difflib.unified_diff(dump(expect), dump(_actual(expect, d)), "expected", "decided", lineterm="", n=1)
+    return "\n".join(lines)
 
 
 def _compare(expect: dict, d) -> list[str]:
