@@ -8,6 +8,7 @@ from typing import Any
 from rich.text import Text
 
 VERDICT_STYLES = {"bad": "bold red", "good": "bold green", "escalate": "bold yellow", "skip": "dim"}
+MASKED = frozenset({"phone", "id_number", "contact", "emergency_phone"})
 STATUS_STYLES = {"open": "cyan", "claimed": "magenta", "escalated": "yellow", "decided": "dim"}
 
 
@@ -54,13 +55,19 @@ def score(value: float | None) -> str:
 
 
 def value(raw: Any) -> str:
-    """A feature or input value, compactly."""
+    """A feature or input value, compactly.
+
+    >>> value(48000.0), value(0.4567), value(1234.5), value(None), value(True)
+    ('48,000', '0.4567', '1,234.50', 'null', 'true')
+    """
     if raw is None:
         return "null"
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, float):
-        return f"{raw:,.4g}" if abs(raw) < 1e6 else f"{raw:,.0f}"
+        if raw.is_integer():
+            return f"{raw:,.0f}"
+        return f"{raw:,.2f}" if abs(raw) >= 1000 else f"{raw:.4g}"
     return str(raw)
 
 
@@ -81,6 +88,6 @@ def mask(kind: str, text: str) -> str:
     >>> mask("phone", "13190684214"), mask("device", "583bfead006a6e8")
     ('131****4214', '583bfead006a6e8')
     """
-    if kind in {"phone", "id_number", "contact", "emergency_phone"} and len(text) >= 8:
+    if kind in MASKED and len(text) >= 8:
         return f"{text[:3]}{'*' * 4}{text[-4:]}"
     return text

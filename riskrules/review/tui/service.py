@@ -95,8 +95,10 @@ class ReviewService:
             store = self._store
         try:
             return fn(store)
-        except DatabaseUnavailable:
-            self._forget(store)
+        except StoreError as error:
+            if is_outage(error) and not isinstance(error, StoreBusy):
+                # reconnect next time: the file may have been replaced, the server restarted
+                self._forget(store)
             raise
 
     def _forget(self, store: Store) -> None:

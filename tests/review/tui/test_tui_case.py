@@ -210,6 +210,12 @@ async def test_everything_fits_at_80_by_24(make_app, settle):
             assert region.height > 0 and region.bottom <= 24 and region.right <= 80, selector
         assert screen.query_one("#case-tabs").region.height >= 10
         assert screen.query_one("#note").region.height >= 3
+        # models and rules stack; what does not fit scrolls
+        overview = screen.query_one("#overview-scroll")
+        assert overview.max_scroll_y > 0
+        overview.scroll_end(animate=False)
+        await pilot.pause()
+        assert screen.query_one(RulesPanel).region.bottom <= screen.query_one("#note").region.y
 
 
 async def test_a_case_with_sparse_evidence_renders(make_app, settle, db_url):
@@ -223,3 +229,30 @@ async def test_a_case_with_sparse_evidence_renders(make_app, settle, db_url):
         assert "No model output" in text_of(screen.query_one(ContributionChart))
         assert "APP-001" in text_of(screen.query_one(RulesPanel))
         assert "no shared device" in column(screen.query_one(LinksTable), "kind")[0]
+
+
+async def test_every_store_call_runs_off_the_ui_thread(make_app, settle, monkeypatch):
+    import threading
+
+    ui_thread = threading.main_thread()
+    threads: list[str] = []
+    for name in ("open", "list_cases", "counts_by_status", "case_history", "labelled_cases", "get_case",
+                 "claim", "claim_next", "release", "record_verdict", "add_note"):
+        original = getattr(Store, name)
+        is_classmethod = name == "open"
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            threads.append("ui" if threading.current_thread() is ui_thread else "worker")
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(Store, name, classmethod(lambda cls, *a, _spy=spy, **k: _spy(*a, **k))
+                            if is_classmethod else spy)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # claim next and open it
+        await settle(pilot)
+        await pilot.press("n", "o", "k", "escape", "g")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    assert threads and set(threads) == {"worker"}

@@ -8,7 +8,6 @@ with ``created_at`` pinned so ages and SLAs render the same on every run.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest

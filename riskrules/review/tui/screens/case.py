@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -66,7 +66,7 @@ class CaseScreen(Screen):
         Binding("1", "pane('overview')", "Overview", show=False),
         Binding("2", "pane('features')", "Features", show=False),
         Binding("3", "pane('input')", "Input", show=False),
-        Binding("4", "pane('related')", "Similar & links", show=False),
+        Binding("4", "pane('related')", "Similar", show=False),
         Binding("5", "pane('history')", "History", show=False),
     ]
 
@@ -104,10 +104,11 @@ class CaseScreen(Screen):
         yield CaseSummary(id="case-summary")
         with TabbedContent(initial="overview", id="case-tabs"):
             with TabPane("Overview", id="overview"):
-                with Horizontal(id="overview-columns"):
-                    with VerticalScroll(id="models-column"):
+                # one scroller for both columns: at 80 columns they stack
+                with VerticalScroll(id="overview-scroll"), Horizontal(id="overview-columns"):
+                    with Vertical(id="models-column"):
                         yield ContributionChart(id="contributions")
-                    with VerticalScroll(id="rules-column"):
+                    with Vertical(id="rules-column"):
                         yield RulesPanel(id="rules")
             with TabPane("Features", id="features"):
                 yield FeatureTable(id="feature-table")

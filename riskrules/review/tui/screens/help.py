@@ -33,7 +33,7 @@ def binding_rows(bindings: list) -> list[tuple[str, str]]:
             continue
         if digits:
             keys = digits[0][0] if len(digits) == 1 else f"{digits[0][0]}-{digits[-1][0]}"
-            rows.append((keys, " / ".join(d for _, d in digits)))
+            rows.append((keys, "show " + " / ".join(d for _, d in digits)))
             digits = []
         if binding is not None:
             rows.append((key_label(binding.key), binding.description or binding.action))
@@ -76,7 +76,7 @@ class HelpScreen(ModalScreen[None]):
 def _section_block(sections: list[tuple[str, list[tuple[str, str]]]]) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style="bold yellow", no_wrap=True)
-    table.add_column(no_wrap=True)
+    table.add_column()
     for n, (title, rows) in enumerate(sections):
         if n:
             table.add_row("", "")

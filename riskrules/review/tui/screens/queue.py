@@ -40,11 +40,11 @@ class QueueScreen(Screen):
         Binding("slash", "filter", "Filter"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False),
-        Binding("1", "status('open')", "Open cases", show=False),
-        Binding("2", "status('claimed')", "Claimed cases", show=False),
-        Binding("3", "status('escalated')", "Escalated cases", show=False),
-        Binding("4", "status('decided')", "Decided cases", show=False),
-        Binding("5", "status('all')", "All cases", show=False),
+        Binding("1", "status('open')", "Open", show=False),
+        Binding("2", "status('claimed')", "Claimed", show=False),
+        Binding("3", "status('escalated')", "Escalated", show=False),
+        Binding("4", "status('decided')", "Decided", show=False),
+        Binding("5", "status('all')", "All", show=False),
         Binding("r", "refresh", "Refresh/retry", show=False),
     ]
 

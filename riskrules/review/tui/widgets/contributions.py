@@ -45,12 +45,13 @@ class ContributionChart(Static):
             head.append(f"  PD {model.probability:.1%}", style="bold yellow")
         if model.points is not None:
             head.append(f"  {model.points:,.0f} pts", style="bold")
-        table = Table.grid(padding=(0, 1), expand=False)
-        table.add_column(no_wrap=True, max_width=18)
-        table.add_column(justify="right", no_wrap=True, max_width=10)
-        table.add_column(justify="right", no_wrap=True)
-        table.add_column(no_wrap=True, width=BAR_WIDTH)
-        table.add_column(no_wrap=True, overflow="ellipsis")
+        # the reason code is the column that gives way when the pane is narrow
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(no_wrap=True, overflow="ellipsis", min_width=8, max_width=16)
+        table.add_column(justify="right", no_wrap=True, overflow="ellipsis", min_width=4, max_width=10)
+        table.add_column(justify="right", no_wrap=True, min_width=4)
+        table.add_column(no_wrap=True, width=BAR_WIDTH, min_width=BAR_WIDTH)
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
         widest = max((abs(c.points) for c in model.contributions), default=0.0) or 1.0
         for c in model.contributions:
             colour = "red" if c.reason else "green"

@@ -32,7 +32,8 @@ def _add(node: TreeNode[Any], data: Any) -> None:
         if isinstance(value, (Mapping, list, tuple)) and value:
             _add(node.add(Text(str(key), style="bold"), data=value), value)
         else:
-            label = Text.assemble((str(key), "bold"), (" = ", "dim"), (_leaf(value), _style(value)))
+            shown = fmt.mask(str(key), value) if isinstance(value, str) else _leaf(value)
+            label = Text.assemble((str(key), "bold"), (" = ", "dim"), (shown, _style(value)))
             node.add_leaf(label, data=value)
 
 
