@@ -413,6 +413,15 @@ def demo(out: Annotated[Path, typer.Option("--out", "-o", help="folder for decis
               "riskrules test rulesets/origination")
 
 
+@app.command()
+def review(db: Annotated[Optional[str], typer.Option(help="store URL: a SQLite file (default riskrules-review.db) or postgresql://…")] = None,
+           reviewer: Annotated[Optional[str], typer.Option(help="your name (default $RISKRULES_REVIEWER or the login name)")] = None) -> None:
+    """The review queue in the terminal: claim cases, read the evidence, record verdicts and notes."""
+    from .review.tui.app import run_tui
+
+    raise typer.Exit(run_tui(db, reviewer))
+
+
 def main() -> None:
     try:
         app()
