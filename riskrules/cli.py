@@ -422,6 +422,18 @@ def review(db: Annotated[Optional[str], typer.Option(help="store URL: a SQLite f
     raise typer.Exit(run_tui(db, reviewer))
 
 
+def _mount_review_commands() -> None:
+    from .review.cli_review import ingest, outcomes_app, queue_app, rules_app
+
+    app.add_typer(queue_app, name="queue", help="The review queue, scriptable: list, show, claim, verdict.")
+    app.add_typer(rules_app, name="rules", help="Verdicts become rules: propose from a case, promote (maker-checker).")
+    app.add_typer(outcomes_app, name="outcomes", help="Outcome feedback: approved loans that later went bad.")
+    app.command("ingest")(ingest)
+
+
+_mount_review_commands()
+
+
 def main() -> None:
     try:
         app()

@@ -192,9 +192,23 @@ class _Gen:
 
     # -- lazy locals --------------------------------------------------------------
     def lazy_name(self, key) -> str:
-        kind, name = key
         local = self.lazies[key]
-        return f"({local} if {local} is not U else ({local} := {self.lazy_expr[key]}))"
+        return f"({local} if {local} is not U else ({local} := {self.lazy_source(key)}))"
+
+    def lazy_source(self, key) -> str:
+        """The code computing a feature or model, generated on first need (features form a DAG)."""
+        code = self.lazy_expr.get(key)
+        if code is None:
+            kind, name = key
+            if kind == "f":
+                code = self.x(self.p.features[name])
+            else:
+                m = self.p.models[name]
+                self.consts[f"M_{_ident(name, 0)}"] = m.model
+                args = ", ".join(self.x(a) for a in m.inputs)
+                code = f"M_{_ident(name, 0)}(({args}{',' if len(m.inputs) == 1 else ''}))"
+            self.lazy_expr[key] = code
+        return code
 
     def table_local(self, table: str, output: str) -> str:
         return self.table_names[(table, output)]
@@ -216,12 +230,8 @@ class _Gen:
         for i, name in enumerate(p.models):
             self.lazies[("m", name)] = f"m_{_ident(name, i)}"
         self._share_common_nodes()
-        for name, node in p.features.items():
-            self.lazy_expr[("f", name)] = self.x(node)
-        for name, m in p.models.items():
-            self.consts[f"M_{_ident(name, 0)}"] = m.model
-            args = ", ".join(self.x(a) for a in m.inputs)
-            self.lazy_expr[("m", name)] = f"M_{_ident(name, 0)}(({args}{',' if len(m.inputs) == 1 else ''}))"
+        for key in list(self.lazies):
+            self.lazy_source(key)
 
         e = self.emit
         e(f"def decide_{_ident(p.name, 0)}(inp, now):")

@@ -5,7 +5,7 @@ even after the ruleset changes. It is built only for the rare decisions that bec
 cases, so it can afford a second, traced run on the reference interpreter.
 
 >>> evidence = build_evidence(engine, application, now=now)     # doctest: +SKIP
->>> evidence["nearly_fired"][0]
+>>> evidence["nearly_fired"][0]  # doctest: +SKIP
 {'rule': 'DEV-006', 'name': '...', 'distance': 0.25, 'detail': 'device.accounts = 3, needs >= 4'}
 """
 from __future__ import annotations

@@ -10,7 +10,7 @@ cases (evidence needs a second, traced run, and cases are rare).
 >>> log.close()                                                  # doctest: +SKIP
 
 A case opens when the review block's ``unexplained`` holds, when the anomaly score
-is above its threshold and no rule fired, or (see :mod:`.outcomes`) when an
+is above its threshold and no rule with an action fired, or (see :mod:`.outcomes`) when an
 approved application later turns out bad.
 """
 from __future__ import annotations
@@ -78,6 +78,7 @@ class DecisionLog:
         self.stats = LogStats()
         self._q: queue.Queue = queue.Queue(maxsize=max_queue)
         self._closed = False
+        self._count_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="riskrules-decision-log", daemon=True)
         self._thread.start()
 
@@ -88,13 +89,15 @@ class DecisionLog:
         try:
             self._q.put_nowait(_Item(decision, data, amount, wants_case))
         except queue.Full:
-            self.stats.dropped += 1
-            n = self.stats.dropped
+            with self._count_lock:
+                self.stats.dropped += 1
+                n = self.stats.dropped
             if n & (n - 1) == 0:
                 warnings.warn(f"decision log queue full ({self._q.maxsize}): {n} decision(s) not logged so far",
                               LogOverflow, stacklevel=2)
             return False
-        self.stats.submitted += 1
+        with self._count_lock:  # services submit from many threads; `+=` alone could lose counts
+            self.stats.submitted += 1
         return True
 
     def flush(self, timeout: float | None = None) -> bool:
@@ -152,19 +155,30 @@ class DecisionLog:
                 return
 
     def _write(self, batch: list[_Item]) -> None:
-        try:
-            self.stats.written += self.store.log_decisions_many(log_row(i.decision, i.input) for i in batch)
-        except (StoreError, ValueError, TypeError) as exc:
-            self.stats.failed += len(batch)
-            self.stats.errors.append(str(exc))
-            log.error("decision log: %d decision(s) not written: %s", len(batch), exc)
+        written = self._insert(batch)
+        if written is None and len(batch) > 1:
+            # one bad row (a duplicate id, an unserialisable input) must not sink its batch
+            written = [item for item in batch if self._insert([item]) is not None]
+        if not written:
             return
         if self.after_write is not None:
             try:
-                self.after_write(batch)
+                self.after_write(written)
             except Exception as exc:  # noqa: BLE001 - the writer thread must survive; the error is kept
                 self.stats.errors.append(f"after_write: {exc}")
                 log.exception("decision log: opening cases failed")
+
+    def _insert(self, items: list[_Item]) -> list[_Item] | None:
+        """Write ``items`` in one transaction; None (counted and logged) when it fails."""
+        try:
+            self.stats.written += self.store.log_decisions_many([log_row(i.decision, i.input) for i in items])
+            return items
+        except (StoreError, ValueError, TypeError) as exc:
+            if len(items) == 1:
+                self.stats.failed += 1
+                self.stats.errors.append(str(exc))
+                log.error("decision log: decision %s not written: %s", items[0].decision.decision_id, exc)
+            return None
 
 
 def log_row(decision, data) -> dict:
@@ -175,6 +189,12 @@ def log_row(decision, data) -> dict:
     return {"id": decision.decision_id, "ruleset": rs["name"], "version": rs["version"], "digest": rs["digest"],
             "outcome": decision.outcome, "score": decision.score, "input": jsonable(data),
             "decision": result, "created_at": decision.evaluated_at}
+
+
+def acted(decision, acting: frozenset[str]) -> bool:
+    """Did a rule with an action fire? Points-only rules (a brand-new account, an IP in
+    another province) shade the score but explain no outcome, so they do not count."""
+    return any(rule in acting for rule in decision.fired)
 
 
 def model_risk(decision) -> float:
@@ -198,7 +218,7 @@ class Intake:
 
     With ``log`` the work happens on the log's writer thread; without, in the caller
     (scripts, tests). ``anomaly`` adds cases whose anomaly score is above the
-    scorer's threshold while no rule fired.
+    scorer's threshold while no rule with an action fired.
     """
 
     def __init__(self, engine, store: Store, *, log: DecisionLog | None = None,
@@ -209,12 +229,13 @@ class Intake:
         review = engine.program.review
         self.sla = timedelta(hours=sla_hours if sla_hours is not None else (review.sla_hours if review else 24.0))
         self.log = log
+        self._acting = frozenset(r.id for r in engine.program.rules if r.action is not None)
         if log is not None:
             log.after_write = self.open_cases
 
     def process(self, decision, data, amount: float | None = None) -> bool:
         """Log ``decision`` and open a case when it needs one; True when a case may follow."""
-        wants = bool(decision.unexplained) or (self.anomaly is not None and not decision.fired)
+        wants = bool(decision.unexplained) or (self.anomaly is not None and not acted(decision, self._acting))
         item = _Item(decision, data, amount, wants)
         if self.log is not None:
             self.log.submit(decision, data, amount=amount, wants_case=wants)
@@ -235,7 +256,7 @@ class Intake:
         opened = 0
         for item, score in zip(candidates, scores):
             sources = ["unexplained"] if item.decision.unexplained else []
-            if score is not None and score > self.anomaly.threshold and not item.decision.fired:
+            if score is not None and score > self.anomaly.threshold and not acted(item.decision, self._acting):
                 sources.append("anomaly")
             if sources and self.enqueue(item.decision, item.input, item.amount, sources, score) is not None:
                 opened += 1

@@ -7,7 +7,7 @@ the line (or row) and column. An approved application that later went bad opens
 a review case: the rules let it through and should not have.
 
 >>> report = import_outcomes(store, "outcomes.csv", engine=engine)   # doctest: +SKIP
->>> report.added, report.cases
+>>> report.added, report.cases  # doctest: +SKIP
 (120, 48)
 """
 from __future__ import annotations

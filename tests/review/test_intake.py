@@ -55,6 +55,17 @@ def test_decision_log_writes_everything_in_the_background(engine, samples, store
     assert rows[0].input["application"]["id"] and rows[0].decision["outcome"] == rows[0].outcome
 
 
+def test_a_bad_row_does_not_sink_its_batch(engine, samples, sqlite_store):
+    decisions = [engine.decide(s, now=NOW) for s in samples[:5]]
+    log = DecisionLog(sqlite_store, batch_size=100, linger_s=1.0)
+    for d, s in zip(decisions, samples):
+        log.submit(d, s)
+    log.submit(decisions[0], samples[0])  # the same decision twice: its id is taken
+    stats = log.close(timeout=30)
+    assert (stats.written, stats.failed) == (5, 1)
+    assert "UNIQUE" in stats.errors[0] or "unique" in stats.errors[0].lower()
+
+
 class _SlowStore:
     """A store whose writes wait until released: the queue fills up behind it."""
 
