@@ -483,9 +483,10 @@ def build_plan(prog: Program, now: dt.datetime):
         score_stage()
     stages.append([(pl.any_horizontal(m) if m else pl.lit(False)).alias(f"__mu_{name}") for name, m in model_used.items()])
     stages.extend(_outcome(prog, late_errors))
-    # reasons are computed per distinct combination of their inputs (see run() below)
-    reason_stages = [_model_reason_ranks(contribs_by_model)] if contribs_by_model else []
-    reason_stages += _reasons(prog, contribs_by_model, late_errors)
+    if contribs_by_model:
+        stages.extend(_model_reason_ranks(contribs_by_model))
+    # the rest of the reasons is computed per distinct combination of its inputs (run() below)
+    reason_stages = _reasons(prog, contribs_by_model, late_errors)
     per_key = []
     review_cols = []
     if prog.unexplained is not None:
@@ -507,10 +508,8 @@ def build_plan(prog: Program, now: dt.datetime):
             .alias(f"__key{i // 62}") for i in range(0, len(flags), 62)]
     key_names = [k.meta.output_name() for k in keys]
     key_names += ["outcome", "__band_reason"]
-    for name, contribs in contribs_by_model.items():
-        key_names.append(f"__mu_{name}")
-        for k in range(len(contribs)):
-            key_names += [f"__ml_{name}_{k}", f"__mr_{name}_{k}"]
+    if contribs_by_model:
+        key_names += [f"__mrank{p}" for p in range(MAX_MODEL_REASONS)]
     flag_names = sorted({name for f in flags for name in f.meta.root_names()} - set(key_names))
     result_names = ["reasons"] + [e.meta.output_name() for e in per_key]
 
@@ -762,29 +761,42 @@ def _reasons(prog: Program, contribs_by_model, late_errors) -> list[list[pl.Expr
     return stages
 
 
-def _model_reason_ranks(contribs_by_model) -> list[pl.Expr]:
-    """The model reason codes of each row in order (most points lost first), as columns.
+def _model_reason_ranks(contribs_by_model) -> list[list[pl.Expr]]:
+    """Stages giving the model reason codes of each row in order (most points lost first).
 
     A feature counts when its model was computed for the row, it lost points and its bin
     has a reason code; ties keep model, then feature order (as the per-event sort does).
+    Each feature gets one integer key (points lost, then order), so the p-th code is the
+    p-th largest key: four max_horizontal passes instead of sorting lists.
     """
     feats = []
     for name, contribs in contribs_by_model.items():
         for k in range(len(contribs)):
-            ok = pl.col(f"__mu_{name}") & (pl.col(f"__ml_{name}_{k}") > 0) & pl.col(f"__mr_{name}_{k}").is_not_null()
-            feats.append((_truth(ok), pl.col(f"__ml_{name}_{k}"), pl.col(f"__mr_{name}_{k}")))
-    ranks = []
-    for i, (ok_i, lost_i, _) in enumerate(feats):
-        ahead = [(ok_j & ((lost_j > lost_i) | ((lost_j == lost_i) & pl.lit(j < i)))).cast(pl.Int32)
-                 for j, (ok_j, lost_j, _) in enumerate(feats) if j != i]
-        ranks.append(pl.when(ok_i).then(pl.sum_horizontal(ahead) if ahead else pl.lit(0)))
+            lost, code = pl.col(f"__ml_{name}_{k}"), pl.col(f"__mr_{name}_{k}")
+            ok = _truth(pl.col(f"__mu_{name}") & (lost > 0) & code.is_not_null())
+            feats.append((ok, lost, code))
+    n = len(feats)
+    if n == 0:  # models without reason codes (e.g. scikit-learn estimators)
+        return [[pl.lit(None, dtype=pl.String).alias(f"__mrank{p}") for p in range(MAX_MODEL_REASONS)]]
+    keys = [pl.when(ok).then((lost * 1000).round().cast(pl.Int64) * n + (n - 1 - i)).alias(f"__mk{i}")
+            for i, (ok, lost, _) in enumerate(feats)]
+    stages = [keys]
+    prev = None
+    for p in range(MAX_MODEL_REASONS):
+        cols = [pl.col(f"__mk{i}") for i in range(n)]
+        if prev is not None:
+            cols = [pl.when(c < pl.col(prev)).then(c) for c in cols]
+        stages.append([pl.max_horizontal(cols).alias(f"__mtop{p}")])
+        prev = f"__mtop{p}"
     out = []
     for p in range(MAX_MODEL_REASONS):
-        col = pl.lit(None, dtype=pl.String)
-        for (ok, _, code), rank in zip(feats, ranks):
-            col = pl.when(rank == p).then(code).otherwise(col)
-        out.append(col.alias(f"__mrank{p}"))
-    return out
+        idx = (n - 1) - pl.col(f"__mtop{p}") % n
+        code = pl.lit(None, dtype=pl.String)
+        for i, (_, _, c) in enumerate(feats):
+            code = pl.when(idx == i).then(c).otherwise(code)
+        out.append(code.alias(f"__mrank{p}"))
+    stages.append(out)
+    return stages
 
 
 def _lists(prog: Program, late_errors) -> list[pl.Expr]:
