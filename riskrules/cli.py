@@ -395,7 +395,7 @@ def backtest(
 
 @app.command()
 def demo(out: Annotated[Path, typer.Option("--out", "-o", help="folder for decisions, the book and the report")] = Path("demo"),
-         applicants: Annotated[int, typer.Option(help="size of the simulated book")] = 20_000) -> None:
+         applicants: Annotated[int, typer.Option(help="size of the simulated book")] = 5_000) -> None:
     """The main job on embedded defaults: screen the shipped samples, simulate a book, backtest it."""
     from .workflows import demo as run_demo
 
@@ -409,8 +409,10 @@ def demo(out: Annotated[Path, typer.Option("--out", "-o", help="folder for decis
     err.print(f"backtest on {summary.book}: approval rate {s.approval_rate:.1%}"
               + (f", AUC {s.score.auc:.3f}, KS {s.score.ks:.3f}" if getattr(s.score, 'auc', None) else ""))
     err.print(f"report: {summary.report} (open it in a browser)")
-    err.print("next: riskrules explain rulesets/origination -i <one application.json>, "
-              "riskrules test rulesets/origination")
+    i = summary.intake
+    err.print(f"review loop: {i['decided']} decisions logged, {i['cases']} unexplained case(s) queued in {summary.review_db}")
+    err.print(f"open the queue: riskrules review --db {summary.review_db}   "
+              f"(or: riskrules queue list --db {summary.review_db})")
 
 
 @app.command()

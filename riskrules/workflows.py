@@ -108,9 +108,11 @@ class DemoSummary:
     book: Path
     report: Path
     backtest: BacktestResult
+    review_db: Path
+    intake: dict
 
 
-def demo(out: Path, *, applicants: int = 20_000, seed: int = 7,
+def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
          on_step: Callable[[str], None] | None = None) -> DemoSummary:
     """The main job on embedded defaults: screen the shipped samples, simulate a book, backtest it."""
     from .engine.batchio import run_jsonl
@@ -136,8 +138,15 @@ def demo(out: Path, *, applicants: int = 20_000, seed: int = 7,
     (out / "backtest.json").write_text(json.dumps(run.result.to_dict(), ensure_ascii=False, indent=1),
                                        encoding="utf-8")
     step("backtested the ruleset on the book")
+    from .review.ingest import ingest_book
+    from .review.store import Store
+
+    review_db = out / "review.db"
+    with Store.open(f"sqlite:///{review_db}") as store:
+        intake = ingest_book(engine, store, book, anomaly_path=out / "anomaly.joblib")
+    step(f"decided the book one by one into the decision log and review queue ({review_db})")
     del root
-    return DemoSummary(decisions, dict(summary.outcomes), book, report, run.result)
+    return DemoSummary(decisions, dict(summary.outcomes), book, report, run.result, review_db, intake)
 
 
 def _shipped(name: str) -> Path:

@@ -63,7 +63,7 @@ def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None =
             frame = data if isinstance(data, pl.DataFrame) else pl.from_dicts(data, infer_schema_length=None)
             scorer = AnomalyScorer.fit(engine, frame)
             scorer.save(anomaly_path)
-    log = DecisionLog(store)
+    log = DecisionLog(store, block=True)  # a bulk load waits for the writer rather than drop
     intake = Intake(engine, store, log=log, anomaly=scorer)
     decided = rejected = 0
     try:

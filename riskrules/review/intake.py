@@ -70,8 +70,11 @@ class DecisionLog:
     """
 
     def __init__(self, store: Store, *, batch_size: int = DEFAULT_BATCH, max_queue: int = DEFAULT_MAX_QUEUE,
-                 linger_s: float = 0.05, after_write=None) -> None:
+                 linger_s: float = 0.05, after_write=None, block: bool = False) -> None:
+        """``block=True`` is for bulk loads (``riskrules ingest``): a full queue makes the
+        caller wait instead of dropping — back-pressure where latency does not matter."""
         self.store = store
+        self.block = block
         self.batch_size = batch_size
         self.linger_s = linger_s
         self.after_write = after_write
@@ -87,7 +90,10 @@ class DecisionLog:
         if self._closed:
             raise RuntimeError("the decision log is closed")
         try:
-            self._q.put_nowait(_Item(decision, data, amount, wants_case))
+            if self.block:
+                self._q.put(_Item(decision, data, amount, wants_case))
+            else:
+                self._q.put_nowait(_Item(decision, data, amount, wants_case))
         except queue.Full:
             with self._count_lock:
                 self.stats.dropped += 1
