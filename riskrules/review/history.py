@@ -1,31 +1,20 @@
 """Reading the decision log back in bulk (backtests, outcome matching, shadow hits).
 
-A thin read-only helper next to the store: the store's API reads one decision at a
-time, and the learning side needs all of a ruleset's decisions as one frame.
-It uses the store's own read transaction, so it stays on the store's error model.
+The learning side needs all of a ruleset's decisions as one frame; the store reads
+them in bulk (``Store.decisions``) and this module shapes them.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 import polars as pl
-from sqlmodel import col, select
-
 from .store import DecisionRecord, Store
 
 
 def decision_records(store: Store, ruleset: str | None = None, *, since: datetime | None = None,
                      ids: list[str] | None = None) -> list[DecisionRecord]:
     """Logged decisions, oldest first; filtered by ruleset, time or ids."""
-    query = select(DecisionRecord).order_by(col(DecisionRecord.created_at), col(DecisionRecord.id))
-    if ruleset is not None:
-        query = query.where(DecisionRecord.ruleset == ruleset)
-    if since is not None:
-        query = query.where(col(DecisionRecord.created_at) >= since)
-    if ids is not None:
-        query = query.where(col(DecisionRecord.id).in_(ids))
-    with store._read() as session:  # noqa: SLF001 - the store's read transaction, on purpose
-        return list(session.exec(query).all())
+    return store.decisions(ruleset, since=since, ids=ids)
 
 
 def decision_frame(store: Store, ruleset: str | None = None, *,

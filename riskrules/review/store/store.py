@@ -187,6 +187,24 @@ class Store:
                 raise DecisionNotFound(f"no decision {decision_id!r} in the decision log")
             return record
 
+    def decisions(self, ruleset: str | None = None, *, since: datetime | None = None,
+                  ids: list[str] | None = None) -> list[DecisionRecord]:
+        """Logged decisions in bulk, oldest first; filtered by ruleset, time or ids.
+
+        >>> store.decisions("origination", since=datetime(2026, 3, 1, tzinfo=timezone.utc))
+        """
+        from sqlmodel import col, select
+
+        query = select(DecisionRecord).order_by(col(DecisionRecord.created_at), col(DecisionRecord.id))
+        if ruleset is not None:
+            query = query.where(DecisionRecord.ruleset == ruleset)
+        if since is not None:
+            query = query.where(col(DecisionRecord.created_at) >= since)
+        if ids is not None:
+            query = query.where(col(DecisionRecord.id).in_(ids))
+        with self._read() as session:
+            return list(session.exec(query).all())
+
     # -- cases ---------------------------------------------------------------------
 
     def enqueue_case(
