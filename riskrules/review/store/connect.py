@@ -91,9 +91,23 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+class Serialized(str):
+    """JSON text already made by :func:`dumps`: the column writes it as it is."""
+
+
 def dumps(value: Any) -> str:
     """JSON for the JSON columns: dates as ISO strings, Decimals as strings."""
+    if isinstance(value, Serialized):
+        return value
     return json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
+
+
+def serialized(value: Any, what: str) -> Serialized:
+    """``value`` as JSON text, checked once (bulk writes that return no rows)."""
+    try:
+        return Serialized(dumps(value))
+    except (TypeError, ValueError) as error:
+        raise InvalidData(f"{what} is not JSON: {error}") from None
 
 
 def jsonable(value: Any, what: str) -> Any:

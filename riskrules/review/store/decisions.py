@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from . import audit
-from .connect import jsonable
+from .connect import jsonable, serialized
 from .errors import InvalidData
 from .models import DecisionRecord, utcnow
 
@@ -28,8 +28,12 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def row(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate one decision-log row and fill defaults."""
+def row(values: Mapping[str, Any], *, bulk: bool = False) -> dict[str, Any]:
+    """Validate one decision-log row and fill defaults.
+
+    ``bulk``: the JSON columns are serialised once here and written as text (the
+    single-row path instead round-trips them, so the returned record equals the stored one).
+    """
     missing = [k for k in REQUIRED if values.get(k) is None]
     unknown = sorted(set(values) - set(REQUIRED) - set(OPTIONAL))
     if missing or unknown:
@@ -48,8 +52,8 @@ def row(values: Mapping[str, Any]) -> dict[str, Any]:
         "outcome": str(values["outcome"]),
         "score": None if score is None else float(score),
         "created_at": created_at,
-        "input": jsonable(dict(values.get("input") or {}), "decision input"),
-        "decision": jsonable(dict(values.get("decision") or {}), "decision result"),
+        "input": (serialized if bulk else jsonable)(dict(values.get("input") or {}), "decision input"),
+        "decision": (serialized if bulk else jsonable)(dict(values.get("decision") or {}), "decision result"),
     }
 
 
@@ -69,7 +73,7 @@ def log_many(session: Session, rows: Iterable[Mapping[str, Any]], actor: str) ->
     table = DecisionRecord.__table__
     count, rulesets, batch = 0, set(), []
     for values in rows:
-        batch.append(row(values))
+        batch.append(row(values, bulk=True))
         rulesets.add(batch[-1]["ruleset"])
         if len(batch) >= _BATCH:
             session.execute(sa.insert(table), batch)
