@@ -2,6 +2,7 @@
 
 >>> app = ReviewApp("sqlite:///review.db", "alice")   # doctest: +SKIP
 >>> run_tui("sqlite:///review.db", "alice")           # doctest: +SKIP
+>>> run_tui("sqlite:///review.db", "alice", ruleset="rulesets/origination")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from riskrules.review.store.store import DEFAULT_PATH
 from .retry import DEFAULT_DELAYS
 from .screens.case import CaseScreen
 from .screens.help import HelpScreen
+from .screens.proposals import ProposalsScreen
 from .screens.queue import QueueScreen
+from .screens.rule import RuleScreen
 from .service import ReviewService
 
 STYLES = Path(__file__).parent / "styles"
@@ -35,12 +38,15 @@ class ReviewApp(App[None]):
 
     ``clock`` gives "now" for ages and SLAs (tests freeze it), ``refresh_seconds``
     how often the queue reloads by itself (None: never), ``retry_delays`` the waits
-    between attempts while the database is away.
+    between attempts while the database is away. ``ruleset`` is the ruleset folder (or
+    file) learned rules are written to and promoted in; without it a case's ruleset
+    ``NAME`` means ``rulesets/NAME`` (as ``riskrules rules propose`` finds it).
     """
 
     TITLE = "riskrules review"
     ENABLE_COMMAND_PALETTE = False
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "queue.tcss", STYLES / "case.tcss", STYLES / "help.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "queue.tcss", STYLES / "case.tcss", STYLES / "help.tcss",
+                STYLES / "rules.tcss"]
     BINDINGS = [
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -55,6 +61,7 @@ class ReviewApp(App[None]):
         clock: Callable[[], datetime] = _utcnow,
         refresh_seconds: float | None = 30.0,
         retry_delays: Sequence[float] = DEFAULT_DELAYS,
+        ruleset: str | Path | None = None,
     ) -> None:
         super().__init__()
         self.store_url = store_url
@@ -62,6 +69,7 @@ class ReviewApp(App[None]):
         self.clock = clock
         self.refresh_seconds = refresh_seconds
         self.retry_delays = tuple(retry_delays)
+        self.ruleset = Path(ruleset) if ruleset is not None else None
         self.service = ReviewService(store_url)
         # note drafts by case id: they outlive the case screen and any outage
         self.drafts: dict[int, str] = {}
@@ -73,6 +81,18 @@ class ReviewApp(App[None]):
     def open_case(self, case_id: int) -> None:
         """Show one case on top of whatever is showing."""
         self.push_screen(CaseScreen(case_id))
+
+    def ruleset_dir(self, name: str) -> Path:
+        """Where the rules of ruleset ``name`` live: ``--ruleset`` or ``rulesets/NAME``."""
+        return self.ruleset if self.ruleset is not None else Path("rulesets") / name
+
+    def open_rules(self, case_id: int) -> None:
+        """Propose a rule learned from one case."""
+        self.push_screen(RuleScreen(case_id))
+
+    def open_proposals(self) -> None:
+        """List rule proposals; promote shadow rules."""
+        self.push_screen(ProposalsScreen())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -86,12 +106,13 @@ def default_reviewer() -> str:
     return os.environ.get("RISKRULES_REVIEWER") or getpass.getuser()
 
 
-def run_tui(db_url: str | None = None, reviewer: str | None = None) -> int:
+def run_tui(db_url: str | None = None, reviewer: str | None = None, *, ruleset: str | Path | None = None) -> int:
     """Run the review TUI until the reviewer quits; returns the process exit code.
 
     ``db_url`` defaults to the store's default file, ``reviewer`` to
-    ``$RISKRULES_REVIEWER`` or the login name.
+    ``$RISKRULES_REVIEWER`` or the login name, ``ruleset`` (the folder learned rules
+    go to) to ``rulesets/<the case's ruleset>``.
     """
-    app = ReviewApp(db_url or DEFAULT_PATH, reviewer or default_reviewer())
+    app = ReviewApp(db_url or DEFAULT_PATH, reviewer or default_reviewer(), ruleset=ruleset)
     app.run()
     return app.return_code or 0

@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
 
 from riskrules.review.store import (
     CASE_STATUSES,
@@ -76,6 +78,45 @@ class CaseView:
     @property
     def case(self) -> Case:
         return self.history.case
+
+
+# -- rules learned from verdicts (shapes) ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCandidates:
+    """What the rule screen shows for one case: the learned candidates, or why none."""
+
+    case: Case
+    ruleset_dir: Path
+    case_ids: list[int]
+    candidates: list[Any]  # learn.Candidate
+    positives: int = 0
+    negatives: int = 0
+    background: int = 0
+    problem: str | None = None  # learning failed (too few labelled cases, ...): the editor still works
+
+
+@dataclass(frozen=True, slots=True)
+class SavedRule:
+    proposal_id: int
+    rule_id: str
+    expression: str
+    learned_file: Path
+    test_file: Path
+    shadow_fired: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    id: int
+    rule_id: str
+    ruleset: str
+    status: str
+    expression: str
+    proposed_by: str
+    promoted_by: str | None
+    shadow_hits: int
 
 
 class ReviewService:
@@ -170,8 +211,99 @@ class ReviewService:
     def add_note(self, case_id: int, reviewer: str, text: str) -> None:
         self._call(lambda store: store.add_note(case_id, reviewer, text))
 
+    # -- rules learned from verdicts ----------------------------------------------
+
+    def get_case(self, case_id: int) -> Case:
+        return self._call(lambda store: store.get_case(case_id))
+
+    def propose_rules(self, case_id: int, ruleset_for: Callable[[str], str | Path]) -> RuleCandidates:
+        """Candidate conditions learned for ``case_id`` (learn.propose), each backtested;
+        ``ruleset_for`` maps the case's ruleset name to its folder."""
+        from riskrules import Engine
+        from riskrules.review.learn import LearnError, propose
+        from riskrules.review.learned import ruleset_file
+
+        def read(store: Store) -> RuleCandidates:
+            case = store.get_case(case_id)
+            src = ruleset_file(ruleset_for(case.ruleset))
+            engine = Engine.load(src)
+            try:
+                result = propose(engine, store, src.parent)
+            except LearnError as error:
+                return RuleCandidates(case, src.parent, [case_id], [], problem=str(error))
+            return RuleCandidates(case, src.parent, list(result.case_ids), list(result.candidates),
+                                  result.positives, result.negatives, result.background)
+
+        return self._call(read)
+
+
+    def save_rule(self, case: Case, ruleset_dir: str | Path, expression: str, reviewer: str, *,
+                  case_ids: list[int], learner: str = "reviewer", backtest: dict | None = None,
+                  action: str = "review", reason: str = "LEARNED_PATTERN", now: datetime | None = None) -> SavedRule:
+        """Save ``expression`` as a shadow rule the way ``riskrules rules propose`` does: a store
+        proposal, the rule with its provenance in learned.yaml and a generated test."""
+        from riskrules import Engine
+        from riskrules.review.backtest import backtest_candidates
+        from riskrules.review.learn import Candidate
+        from riskrules.review.learned import LearnedRuleError, rule_id_for, ruleset_file, save_learned_rule
+
+        def write(store: Store) -> SavedRule:
+            src = ruleset_file(ruleset_dir)
+            engine = Engine.load(src)
+            figures = backtest
+            if figures is None:  # an edited expression: measure it like the CLI does
+                chosen = Candidate(expression, learner)
+                backtest_candidates(engine, store, src.parent, [chosen], action=action)
+                if chosen.diagnostics:
+                    raise LearnedRuleError(f"{expression}: " + "; ".join(chosen.diagnostics))
+                figures = chosen.backtest
+            proposal = store.create_proposal(engine.ruleset["name"], expression, reviewer, action=action,
+                                             provenance={"case_ids": case_ids, "learner": learner},
+                                             backtest=figures)
+            assert proposal.id is not None
+            rule_id = rule_id_for(proposal.id)
+            when = now or datetime.now(timezone.utc)
+            provenance = {"proposal_id": proposal.id, "case_id": case.id, "case_ids": case_ids, "reviewer": reviewer,
+                          "proposed_at": when.isoformat(), "learner": learner, "backtest": figures}
+            saved = save_learned_rule(src.parent, expression, rule_id, action, reason, provenance,
+                                      (case.evidence or {}).get("input") or {}, now=when)
+            store.set_proposal_status(proposal.id, "shadow", reviewer)
+            return SavedRule(proposal.id, rule_id, expression, saved.learned_file, saved.test_file, saved.shadow_fired)
+
+        return self._call(write)
+
+
+    def proposals(self: ReviewService) -> list[ProposalRow]:
+        """Every rule proposal with its shadow-period hits from the decision log."""
+        from riskrules.review.history import decision_frame
+        from riskrules.review.learned import rule_id_for
+
+        def read(store: Store) -> list[ProposalRow]:
+            found = store.list_proposals()
+            logs: dict[str, Any] = {}
+            rows = []
+            for p in found:
+                assert p.id is not None
+                rule_id = (p.provenance or {}).get("rule_id") or rule_id_for(p.id)
+                if p.ruleset not in logs:
+                    logs[p.ruleset] = decision_frame(store, p.ruleset)[0]
+                log = logs[p.ruleset]
+                hits = int(log["shadow_fired"].list.contains(rule_id).sum()) if log.height else 0
+                rows.append(ProposalRow(p.id, rule_id, p.ruleset, p.status, p.expression, p.proposed_by,
+                                        p.promoted_by, hits))
+            return rows
+
+        return self._call(read)
+
+
+    def promote_rule(self, proposal_id: int, actor: str, ruleset_dir: str | Path) -> Any:
+        """learned.promote: maker-checker in the store, then learned.yaml and its test."""
+        from riskrules.review.learned import promote
+
+        return self._call(lambda store: promote(store, proposal_id, actor, ruleset_dir))
+
 
 __all__ = [
-    "CASE_STATUSES", "CaseView", "LinkedCase", "OUTAGES", "QueuePage", "QueueQuery",
-    "ReviewService", "is_outage",
+    "CASE_STATUSES", "CaseView", "LinkedCase", "OUTAGES", "ProposalRow", "QueuePage", "QueueQuery",
+    "ReviewService", "RuleCandidates", "SavedRule", "is_outage",
 ]

@@ -62,6 +62,7 @@ class CaseScreen(Screen):
         Binding("c", "claim", "Claim"),
         Binding("u", "release", "Release", show=False),
         Binding("r", "retry", "Retry/refresh", show=False),
+        Binding("p", "propose_rule", "Propose rule", show=False),
         Binding("escape", "back", "Back"),
         Binding("1", "pane('overview')", "Overview", show=False),
         Binding("2", "pane('features')", "Features", show=False),
@@ -322,6 +323,9 @@ class CaseScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_propose_rule(self) -> None:
+        self.review_app.open_rules(self.case_id)
 
     @on(SimilarTable.CaseChosen)
     @on(LinksTable.CaseChosen)

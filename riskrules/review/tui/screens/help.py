@@ -40,14 +40,35 @@ def binding_rows(bindings: list) -> list[tuple[str, str]]:
     return rows
 
 
+# keys of the rule workflow, listed in their own section (after the case keys)
+RULE_ACTIONS = ("proposals", "propose_rule")
+
+
+def _without_rules(bindings: list) -> list:
+    return [b for b in bindings if not (isinstance(b, Binding) and b.action in RULE_ACTIONS)]
+
+
+def _rule_keys() -> list[tuple[str, str]]:
+    """One compact section: the keys that open the rule screens and their main keys
+    (the screens' own bindings are listed in full in docs/review_tui.md)."""
+    where = {"proposals": "queue", "propose_rule": "case", "save": "rule screen", "promote": "proposals"}
+    from .proposals import ProposalsScreen
+    from .rule import RuleScreen
+
+    keys = [b for b in [*QueueScreen.BINDINGS, *CaseScreen.BINDINGS, *RuleScreen.BINDINGS, *ProposalsScreen.BINDINGS]
+            if isinstance(b, Binding) and b.action in where]
+    return [(key_label(b.key), f"{b.description} ({where[b.action]})") for b in keys]
+
+
 def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from ..app import ReviewApp
 
     return [
-        ("Queue", binding_rows(QueueScreen.BINDINGS)),
-        ("Case", binding_rows(CaseScreen.BINDINGS)),
+        ("Queue", binding_rows(_without_rules(QueueScreen.BINDINGS))),
+        ("Case", binding_rows(_without_rules(CaseScreen.BINDINGS))),
         ("Writing a note", binding_rows(NoteEditor.BINDINGS)),
         ("Everywhere", binding_rows(ReviewApp.BINDINGS)),
+        ("Rules", _rule_keys()),
     ]
 
 
@@ -65,8 +86,8 @@ class HelpScreen(ModalScreen[None]):
         grid = Table.grid(padding=(0, 2))
         grid.add_column()
         grid.add_column()
-        queue, case, note, everywhere = help_sections()
-        grid.add_row(_section_block([queue, note, everywhere]), _section_block([case]))
+        queue, case, note, everywhere, rules = help_sections()
+        grid.add_row(_section_block([queue, note, everywhere]), _section_block([case, rules]))
         return grid
 
     def action_close(self) -> None:

@@ -46,6 +46,7 @@ class QueueScreen(Screen):
         Binding("4", "status('decided')", "Decided", show=False),
         Binding("5", "status('all')", "All", show=False),
         Binding("r", "refresh", "Refresh/retry", show=False),
+        Binding("R", "proposals", "Rule proposals", show=False),
     ]
 
     class QueueLoaded(Message):
@@ -185,6 +186,9 @@ class QueueScreen(Screen):
     @on(CaseTable.CaseChosen)
     def _case_chosen(self, message: CaseTable.CaseChosen) -> None:
         self.review_app.open_case(message.case_id)
+
+    def action_proposals(self) -> None:
+        self.review_app.open_proposals()
 
     def action_open_case(self) -> None:
         case_id = self.query_one(CaseTable).current_case_id
