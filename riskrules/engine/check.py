@@ -143,6 +143,17 @@ def _duplicates(rs: A.Ruleset, diags) -> None:
     dup("list", rs.lists, lambda x: x.name, lambda x: x.span)
     dup("model", rs.models, lambda m: m.name, lambda m: m.span)
     dup("table", rs.tables, lambda t: t.name, lambda t: t.span)
+    labelled = [("rule id", r.id, r.id_span or r.span) for r in rs.rules]
+    labelled += [("rule name", r.name, r.span) for r in rs.rules]
+    labelled += [("reason", r.reason or "", r.span) for r in rs.rules]
+    labelled += [("outcome", o.name, o.span) for o in rs.outcomes]
+    labelled += [("table", t.name, t.span) for t in rs.tables]
+    labelled += [("table output", o, t.span) for t in rs.tables for o in t.outputs]
+    labelled += [("ruleset name", rs.name, rs.span), ("version", rs.version, rs.span)]
+    for kind, text, span in labelled:
+        if any(not ch.isprintable() for ch in text):
+            diags.append(error("E213", f"{kind} {text!r} contains a line break or control character", span,
+                               "names and codes are one line of printable text"))
     names = {f.name for f in rs.features}
     for ld in rs.lists:
         if ld.name in names:

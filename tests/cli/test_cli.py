@@ -74,7 +74,7 @@ def test_fmt_round_trip_yaml_rules_yaml(tmp_path):
 
 def test_compile_show_and_dump(tmp_path):
     r = run("compile", small_ruleset(tmp_path), "--show")
-    assert r.exit_code == 0 and "def decide_cli" in r.stdout and "# AGE" in r.stdout
+    assert r.exit_code == 0 and "def decide_ruleset" in r.stdout and "# AGE" in r.stdout
     r = run("compile", small_ruleset(tmp_path), "--dump-after", "fold")
     assert r.exit_code == 0 and "rule AGE" in r.stdout
     assert run("compile", small_ruleset(tmp_path), "--dump-after", "nope").exit_code == 2

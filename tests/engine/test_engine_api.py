@@ -156,5 +156,5 @@ def test_load_reports_every_problem(tmp_path):
 
 def test_generated_code_is_readable(engine):
     src = engine.source
-    assert "# AGE" in src and "def decide_api(inp, now):" in src
+    assert "# AGE" in src and "def decide_ruleset(inp, now):" in src and "api 1.0" in src
     assert "__import__" not in src and "eval(" not in src
