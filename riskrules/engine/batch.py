@@ -584,7 +584,15 @@ def _table(g: _Gen, name, tab):
                     used[key[2:]] = _or(used.get(key[2:]), m & val)
         ofault = _merge(*[e for _, e in outs]).get(FAULT)
         matches.append((m, rfault, [v for v, _ in outs], ofault))
-    default = [g.x(d)[0] for d in tab.default] if tab.default is not None else [pl.lit(None)] * n_out
+    defaults = [g.x(d) for d in tab.default] if tab.default is not None else []
+    default = [v for v, _ in defaults] if defaults else [pl.lit(None)] * n_out
+    default_eff = _merge(*[e for _, e in defaults]) if defaults else {}
+    no_match = ~pl.any_horizontal([m for m, *_ in matches]) if matches else pl.lit(True)
+    if FAULT in default_eff:  # the default is evaluated only when no row matches
+        fault = fault | (no_match & default_eff[FAULT])
+    for key, val in default_eff.items():
+        if key.startswith("m:"):
+            used[key[2:]] = _or(used.get(key[2:]), no_match & val)
     if tab.hit == "first":
         reached = pl.lit(True)
         chosen = [None] * n_out

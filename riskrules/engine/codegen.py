@@ -351,7 +351,7 @@ class _Gen:
             for i, row in enumerate(tab.rows):
                 e(f"        if {cond(row)}:", where)
                 e(f"            hits.append(({row.priority}, {i}, {values(row.outputs)}))", where)
-            e(f"        out = TABLE_HITS[{name!r}](hits, {default})", where)
+            e(f"        out = TABLE_HITS[{name!r}][0](hits) if hits else TABLE_HITS[{name!r}][1]({default})", where)
         e("    except Exception as exc:")
         e(f"        errors.append(({'table:' + name!r}, exc)); out = ({'None, ' * n_out})")
         e(f"    {', '.join(outs)}{',' if n_out == 1 else ''} = out")

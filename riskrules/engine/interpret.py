@@ -244,17 +244,20 @@ class Interpreter:
                         return False
                 return True
 
-            default = tuple(run.ev(d) for d in tab.default) if tab.default is not None else (None,) * n_out
+            def default():  # only when no row matches, as in the generated code
+                return tuple(run.ev(d) for d in tab.default) if tab.default is not None else (None,) * n_out
+
             if tab.hit == "first":
                 for row in tab.rows:
                     if match(row):
                         return tuple(run.ev(o) for o in row.outputs)
-                return default
+                return default()
             hits = []
             for i, row in enumerate(tab.rows):
                 if match(row):
                     hits.append((row.priority, i, tuple(run.ev(o) for o in row.outputs)))
-            return self.table_hits[name](hits, default)
+            hit, empty = self.table_hits[name]
+            return hit(hits) if hits else empty(default())
         except Exception as exc:
             errors.append((f"table:{name}", exc))
             return (None,) * n_out

@@ -153,7 +153,7 @@ class _Loaded:
         self.diagnostics = diagnostics
         self.validate = build_validator(prog.schema, strict=strict_input)
         self.resolve = make_resolver(prog, codegen.U)
-        self.table_hits = {name: tables.hit_function(t) for name, t in prog.tables.items()}
+        self.table_hits = {name: tables.hit_functions(t) for name, t in prog.tables.items()}
         self.compiled = codegen.compile_program(prog, self.resolve, self.table_hits)
         self.interpreter = Interpreter(prog, self.resolve, self.table_hits)
         self.rule_ids = [r.id for r in prog.all_rules]
