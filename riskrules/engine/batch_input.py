@@ -86,8 +86,13 @@ def _build(expr: pl.Expr, src_dtype, t: Type, path: str, checks: list):
         if t.name == "enum":
             checks.append((out.is_not_null() & ~out.is_in(list(t.values)),
                            f"{path}: expected one of {', '.join(t.values)}"))
+        if t.name == "number" and src_dtype.is_float():
+            # NaN (pandas' "missing") or infinity is an input error per event too: never decide on it
+            checks.append((out.is_nan() | out.is_infinite(), f"{path}: expected a finite number"))
         return out
-    if src_dtype != pl.Null and not isinstance(src_dtype, pl.Struct):
+    if src_dtype == pl.Null:  # an object missing in every row (an all-null column)
+        return pl.lit(None, dtype=polars_type(t))
+    if not isinstance(src_dtype, pl.Struct):
         raise DataError(f"column {path}: expected an object (struct), found {src_dtype}")
     have = {f.name: f.dtype for f in src_dtype.fields} if isinstance(src_dtype, pl.Struct) else {}
     fields = []

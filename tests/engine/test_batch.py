@@ -84,3 +84,26 @@ def test_wrong_column_type_is_named(engine, book):
 def test_describe_shows_expressions_and_per_row_functions(engine):
     text = describe(engine, NOW)
     assert "rule:" in text and "functions evaluated per row" in text
+
+
+def test_nan_and_infinity_are_input_errors_as_per_event(tmp_path):
+    from .helpers import engine_from
+
+    eng = engine_from(tmp_path, {"ruleset": "t", "version": "1", "schema": {"a": {"x": "number", "o?": {"b": "int"}}},
+                                 "rules": [{"id": "R", "when": "a.x > 0.5", "action": "decline"}]})
+    df = pl.DataFrame({"a": [{"x": 1.0, "o": None}, {"x": float("nan"), "o": None}, {"x": float("inf"), "o": None}]})
+    res = decide_frame(eng, df, now=NOW)
+    assert res["outcome"].to_list() == ["decline", None, None]
+    assert res["input_error"].to_list()[1:] == ["a.x: expected a finite number"] * 2
+    for row in ({"a": {"x": float("nan")}}, {"a": {"x": float("inf")}}):
+        with pytest.raises(Exception):
+            eng.decide(row, now=NOW)
+
+
+def test_an_optional_object_missing_in_every_row(tmp_path):
+    from .helpers import engine_from
+
+    eng = engine_from(tmp_path, {"ruleset": "t", "version": "1", "schema": {"a": {"x": "int"}, "extra?": {"b": "int"}},
+                                 "rules": [{"id": "R", "when": "extra.b is missing", "action": "review"}]})
+    res = decide_frame(eng, pl.DataFrame({"a": [{"x": 1}], "extra": [None]}), now=NOW)
+    assert res["outcome"].to_list() == ["review"] and res["input_error"].to_list() == [None]
