@@ -440,7 +440,7 @@ def build_plan(prog: Program, now: dt.datetime):
         err_cols.append((ev & pl.col(f"__rf{r.index}")).alias(f"__re{r.index}"))
     stages.append(fired_cols + err_cols)
     model_used = {name: [] for name in prog.models}
-    for r, (v, eff) in zip(rules, conds):
+    for r, (v, eff) in zip(rules[:n_active], conds):  # shadow rules run after the reasons are set
         ev = evaluated.get(r.index, pl.lit(True))
         for k in eff:
             if k.startswith("m:"):
@@ -816,7 +816,11 @@ def _lists(prog: Program, late_errors) -> list[pl.Expr]:
     n_active = len(prog.rules)
     fired = ids([(pl.col(f"rule:{r.id}"), r.id) for r in prog.rules])
     shadow = ids([(pl.col(f"rule:{r.id}"), r.id) for r in prog.shadow])
-    errs = [(pl.col(f"__re{r.index}"), f"rule:{r.id}") for r in prog.all_rules] + [(e, w) for w, e in late_errors]
+    # the per-event order: active rules, tables and score, shadow rules, review
+    late = [(e, w) for w, e in late_errors if w != "review"]
+    review = [(e, w) for w, e in late_errors if w == "review"]
+    errs = [(pl.col(f"__re{r.index}"), f"rule:{r.id}") for r in prog.rules] + late
+    errs += [(pl.col(f"__re{r.index}"), f"rule:{r.id}") for r in prog.shadow] + review
     return [fired.alias("fired"), shadow.alias("shadow_fired"), ids(errs).alias("errors")]
 
 

@@ -249,10 +249,6 @@ class _Gen:
             e("    matched = False")
         for r in p.rules:
             self.rule_block(r, "fired", first_match)
-        if p.shadow:
-            e("    # --- shadow rules: evaluated and reported, never change the outcome")
-        for r in p.shadow:
-            self.rule_block(r, "shadow", False)
         if "rules.score" in used:
             e("    r_score = sum([POINTS[i] for i in fired])")
         if "rules.any_fired" in used:
@@ -271,6 +267,11 @@ class _Gen:
             self.score_block()
         e("    models = {" + ", ".join(f"{name!r}: {self.lazies[('m', name)]}" for name in p.models) + "}")
         e("    d_outcome, reasons = RESOLVE(fired, errors, d_score, models)")
+        if p.shadow:
+            # after the outcome and its reasons: a model only a shadow rule needs adds no reason
+            e("    # --- shadow rules: evaluated and reported, never change the outcome or its reasons")
+        for r in p.shadow:
+            self.rule_block(r, "shadow", False)
         if p.unexplained is not None:
             e("    # review: what the rules cannot explain goes to a person", "review.unexplained")
             e("    try:")

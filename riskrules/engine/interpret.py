@@ -176,13 +176,6 @@ class Interpreter:
             except Exception as exc:
                 errors.append((r.index, exc))
             self._trace_rule(trace, r, fired, errors)
-        for r in p.shadow:
-            try:
-                if run.truth(r.cond):
-                    shadow.append(r.index)
-            except Exception as exc:
-                errors.append((r.index, exc))
-            self._trace_rule(trace, r, shadow, errors)
         run.late["rules.score"] = sum(self.points[i] for i in fired)
         run.late["rules.any_fired"] = len(fired) > 0
         run.late["rules.count"] = len(fired)
@@ -201,6 +194,14 @@ class Interpreter:
         models = dict(run.models)
         outcome, reasons = self.resolve(fired, errors, score, models)
         run.late["decision.outcome"] = outcome
+        for r in p.shadow:
+            try:
+                if run.truth(r.cond):
+                    shadow.append(r.index)
+            except Exception as exc:
+                errors.append((r.index, exc))
+            self._trace_rule(trace, r, shadow, errors)
+
         unexplained = None
         if p.unexplained is not None:
             try:
