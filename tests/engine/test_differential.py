@@ -41,7 +41,7 @@ def num_expr():
 bool_leaf = st.one_of(
     st.tuples(nums, st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), nums).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
     st.sampled_from(["a.x is missing", "a.s is present", "a.flag", 'a.e in ["red", "blue"]', 'a.e not in ["green"]',
-                     "a.i between -2 and 3", 'lower(a.s) == "ab"', "a.d is missing", "now() - a.d > 30d" if False else "a.j > 0",
+                     "a.i between -2 and 3", 'lower(a.s) == "ab"', "a.d is missing", "today() - a.d > 30d", "a.j > 0",
                      'starts_with(a.s, "a")', "a.i in [1, 2, 3]", "a.j not in [0, 1]"]),
 )
 
@@ -67,22 +67,29 @@ inputs = st.fixed_dictionaries({"a": st.fixed_dictionaries({
 })})
 
 ACTIONS = ["decline", "review", "approve", None]
+STATUSES = ["active", "active", "shadow"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(conds=st.lists(bool_expr(), min_size=1, max_size=5), actions=st.lists(st.sampled_from(ACTIONS), min_size=5, max_size=5),
-       policy=st.sampled_from(["worst", "first_match"]), rows=st.lists(inputs, min_size=1, max_size=12))
-def test_backends_agree(tmp_path_factory, conds, actions, policy, rows):
+       statuses=st.lists(st.sampled_from(STATUSES), min_size=5, max_size=5),
+       policy=st.sampled_from(["worst", "first_match", "score"]), rows=st.lists(inputs, min_size=1, max_size=12))
+def test_backends_agree(tmp_path_factory, conds, actions, statuses, policy, rows):
     tmp = tmp_path_factory.mktemp("diff")
     rules = []
     for k, c in enumerate(conds):
-        r = {"id": f"R{k}", "when": c, "score": k + 1, "reason": f"C{k}"}
+        r = {"id": f"R{k}", "when": c, "score": k + 1, "reason": f"C{k}", "status": statuses[k]}
         if actions[k]:
             r["action"] = actions[k]
         rules.append(r)
     rs = {"ruleset": "diff", "version": "1", "schema": SCHEMA, "rules": rules,
-          "decision": {"policy": policy, "score": "rules.score * 2"}}
+          "decision": {"policy": policy, "score": "rules.score * 2",
+                       **({"bands": [{"min": 6, "outcome": "decline", "reason": "HIGH"}, {"min": 2, "outcome": "review"},
+                                     {"outcome": "approve"}]} if policy == "score" else {})},
+          "tables": {"t": {"hit": "collect", "aggregate": "sum", "inputs": ["a.i", "a.x"], "outputs": ["v"],
+                           "rows": [{"when": ["> 0", "-"], "then": ["a.i * 2"]}, {"when": ["-", "< 1"], "then": [1]}],
+                           "default": ["10 / a.y"]}}}
     engine = engine_from(tmp, rs)
     batch = decide_frame(engine, pl.DataFrame(rows, schema_overrides={"a": pl.Struct({
         "i": pl.Int64, "j": pl.Int64, "x": pl.Float64, "y": pl.Float64, "s": pl.String, "e": pl.String,
@@ -96,3 +103,5 @@ def test_backends_agree(tmp_path_factory, conds, actions, policy, rows):
             assert [e["where"] for e in d.errors] == b["errors"], (conds, row)
             assert d.reason_codes == b["reasons"], (conds, row)
             assert (d.score is None and b["score"] is None) or abs(d.score - b["score"]) < 1e-9
+            assert list(d.shadow_fired) == b["shadow_fired"], (conds, row)
+            assert d.tables["t"]["v"] == b["table:t.v"], (conds, row)
