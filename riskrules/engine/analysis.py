@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..dsl.diagnostics import Diagnostic, error, warning
 from . import ir

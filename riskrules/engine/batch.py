@@ -17,12 +17,11 @@ listed by :func:`describe` (``riskrules compile --show --backend batch``).
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import polars as pl
 
 from . import functions, ir
-from .batch_input import INPUT_ERROR, DataError, polars_type, prepare
+from .batch_input import INPUT_ERROR, DataError, polars_type, prepare  # noqa: F401 - DataError: what decide_frame raises
 from .functions._common import now_expr
 from .program import Program
 
@@ -296,7 +295,6 @@ def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list]:
         missing = v.is_null()
         if node.type.is_numeric:
             missing = missing | v.cast(pl.Float64).is_nan()
-        chain = None
         other = next((b for b in reversed(bins) if b.other), None)
         miss_bin = next((b for b in bins if b.missing), None)
         conds = []
@@ -561,7 +559,7 @@ def _table(g: _Gen, name, tab):
     fault = eff.get(FAULT, pl.lit(False))
     used = {k[2:]: v for k, v in eff.items() if k.startswith("m:")}
     n_out = len(tab.outputs)
-    matches, row_outs = [], []
+    matches = []
     for row in tab.rows:
         m, reach, rfault = pl.lit(True), None, None
         for k, c in enumerate(row.cells):
@@ -813,7 +811,6 @@ def _lists(prog: Program, late_errors) -> list[pl.Expr]:
             return pl.lit([], dtype=pl.List(pl.String))
         return pl.concat_list([pl.when(e).then(pl.lit(i)) for e, i in exprs_ids]).list.drop_nulls()
 
-    n_active = len(prog.rules)
     fired = ids([(pl.col(f"rule:{r.id}"), r.id) for r in prog.rules])
     shadow = ids([(pl.col(f"rule:{r.id}"), r.id) for r in prog.shadow])
     # the per-event order: active rules, tables and score, shadow rules, review

@@ -294,7 +294,7 @@ class Resolver:
                 return None
             for x, y, src in ((a, b, e.right), (b, a, e.left)):
                 if isinstance(x, ir.Const) and x.value is None:
-                    self._warn("W403", f"comparing with null is always false", src.span,
+                    self._warn("W403", "comparing with null is always false", src.span,
                                "use 'is missing' or 'is present'")
                 if y.type.name == "enum" and isinstance(x, ir.Const) and isinstance(x.value, str) \
                         and x.value not in y.type.values:

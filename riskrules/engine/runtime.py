@@ -18,15 +18,14 @@ import itertools
 import json
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from ..dsl.diagnostics import Diagnostic, RulesetError
 from . import codegen, tables
 from .check import check
 from .interpret import Interpreter
-from .policies import Reason, make_resolver
+from .policies import Reason, make_resolver  # noqa: F401 - Reason is part of Decision's API
 from .program import Program
 from .validate import InputError, build_validator
 

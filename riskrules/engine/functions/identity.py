@@ -21,7 +21,6 @@ import polars as pl
 from ..types import BOOL, DATE, INT, STRING, enum_of
 from . import builtin
 from ._common import now_expr
-from ._regex import compiled
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # indexed by the weighted sum mod 11
