@@ -60,3 +60,21 @@ def test_non_identifier_names_do_not_collide(tmp_path):
     assert d.fired == ("E", "F")
     d = engine.decide({"app": {"a": 0, "é": 0, "n1": 9}})
     assert d.fired == ("N",)
+
+
+def test_models_with_non_identifier_names_stay_apart(tmp_path):
+    import yaml
+
+    for name, pts in (("a.yaml", 100), ("b.yaml", 900)):
+        (tmp_path / name).write_text(yaml.safe_dump({"model": name, "version": "1", "scaling": {"base_points": 500},
+                                                     "features": [{"name": "x", "bins": [{"points": pts, "other": True}]}]}),
+                                     encoding="utf-8")
+    rs = {"ruleset": "m", "version": "1", "schema": {"app": {"a": "int"}},
+          "models": {"评分": {"type": "scorecard", "path": "a.yaml", "inputs": {"x": "app.a"}},
+                     "欺诈": {"type": "scorecard", "path": "b.yaml", "inputs": {"x": "app.a"}}},
+          "rules": [{"id": "LOW", "when": "models.评分.points < 500", "action": "review"}],
+          "decision": {"policy": "worst", "score": "models.欺诈.points"}}
+    engine = Engine.load(write_ruleset(tmp_path, rs))
+    for backend in ("codegen", "interpret"):
+        d = engine.decide({"app": {"a": 1}}, backend=backend)
+        assert (d.outcome, d.score) == ("review", 900)
