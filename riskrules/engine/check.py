@@ -182,6 +182,9 @@ def _models(rs: A.Ruleset, res: Resolver, base_dir: Path, diags) -> dict[str, Mo
     out = {}
     for m in rs.models:
         names = tuple(i.name for i in m.inputs)
+        if m.kind == "sklearn":
+            diags.append(warning("W407", f"model '{m.name}' is a pickled estimator: loading it runs code from "
+                                         f"{m.path}", m.span, "only use model files your team produced"))
         try:
             model = load_model(m.kind, base_dir / m.path, names, m.version)
         except ModelError as exc:
