@@ -6,7 +6,9 @@ found (diagnostics, failing tests, bad input lines), 2 usage errors.
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -188,8 +190,17 @@ def run(path: PathArg,
     when = _parse_now(now)
     if input is not None and not input.is_file():
         raise _usage(f"{input}: no such file")
-    src = open(input, encoding="utf-8") if input else sys.stdin
-    dst = open(output, "w", encoding="utf-8") if output else sys.stdout
+    # binary: each line is decoded on its own, so bad bytes cost one error record
+    try:
+        src = open(input, "rb") if input else getattr(sys.stdin, "buffer", sys.stdin)
+    except OSError as exc:
+        raise _usage(f"{_esc(str(input))}: cannot read: {_esc(exc.strerror or str(exc))}") from None
+    try:
+        dst = open(output, "w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:
+        if input:
+            src.close()
+        raise _usage(f"{_esc(str(output))}: cannot write: {_esc(exc.strerror or str(exc))}") from None
     try:
         summary = run_jsonl(engine, src, dst, now=when)
     finally:
@@ -273,6 +284,12 @@ def explain(path: PathArg,
         raise _usage(f"{input}: no such file")
     try:
         data = json.loads(input.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        err.print(f"[red]{_esc(str(input))}: not valid UTF-8 at byte {exc.start + 1} ({exc.reason})[/]")
+        raise typer.Exit(1)
+    except OSError as exc:
+        err.print(f"[red]{_esc(str(input))}: cannot read: {_esc(exc.strerror or str(exc))}[/]")
+        raise typer.Exit(1)
     except json.JSONDecodeError as exc:
         err.print(f"[red]{input}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}[/]")
         raise typer.Exit(1)
@@ -370,6 +387,9 @@ def backtest(
     champion = _ruleset_path(against) if against is not None else None
     if not data.exists():
         raise _usage(f"{data}: no such file or folder")
+    if report is not None and not report.parent.is_dir():  # fail before the (long) backtest, not after
+        raise _usage(f"{_esc(str(report))}: cannot write the report: {os.strerror(errno.ENOENT)} "
+                     f"(no folder {_esc(str(report.parent))})")
     steps = ["decide"] + (["decide champion"] if champion else []) + ["summary", "rules", "overlap"] + \
         (["champion", "compare"] if champion else [])
     try:
@@ -389,7 +409,10 @@ def backtest(
     else:
         render_rich(run.result, out)
     if report is not None:
-        write_html(run.result, report)
+        try:
+            write_html(run.result, report)
+        except OSError as exc:
+            raise _usage(f"{_esc(str(report))}: cannot write the report: {_esc(exc.strerror or str(exc))}") from None
         err.print(f"report written to {report}")
 
 
@@ -401,7 +424,11 @@ def demo(out: Annotated[Path, typer.Option("--out", "-o", help="folder for decis
 
     if applicants <= 0:
         raise _usage("--applicants must be positive")
-    summary = run_demo(out, applicants=applicants, on_step=lambda s: err.print(f"[green]✔[/] {s}"))
+    try:
+        summary = run_demo(out, applicants=applicants, on_step=lambda s: err.print(f"[green]✔[/] {s}"))
+    except FileNotFoundError as exc:  # the shipped ruleset or its samples are missing (not a source checkout)
+        err.print(f"[red]error:[/] {_esc(str(exc))}")
+        raise typer.Exit(1)
     total = sum(summary.outcomes.values())
     mix = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in sorted(summary.outcomes.items(), key=lambda x: -x[1]))
     s = summary.backtest.summary

@@ -126,7 +126,7 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
     engine = Engine.load(ruleset)
     now = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     decisions = out / "decisions.jsonl"
-    with open(samples, encoding="utf-8") as src, open(decisions, "w", encoding="utf-8") as dst:
+    with open(samples, "rb") as src, open(decisions, "w", encoding="utf-8") as dst:
         summary = run_jsonl(engine, src, dst, now=now)
     step("screened the shipped samples")
     book = out / "book"

@@ -23,30 +23,44 @@ class RunSummary:
     failures: list[tuple[int, str]] = field(default_factory=list)
 
 
-def run_jsonl(engine, src: IO[str], dst: IO[str], *, now=None) -> RunSummary:
+def run_jsonl(engine, src: IO[bytes] | IO[str], dst: IO[str], *, now=None) -> RunSummary:
+    """Decide every line of ``src``. Give it a binary stream: each line is decoded as
+    UTF-8 on its own, so an undecodable line becomes an error record, not a crash."""
     s = RunSummary()
-    for lineno, line in enumerate(src, start=1):
-        if not line.strip():
+    for lineno, raw in enumerate(src, start=1):
+        record = _decide_line(engine, raw, lineno, now)
+        if record is None:
             continue
-        record = None
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            record = {"line": lineno, "error": "InvalidJSON", "message": f"column {exc.colno}: {exc.msg}"}
-        else:
-            try:
-                d = engine.decide(data, now=now)
-            except InputError as exc:
-                record = {"line": lineno, **exc.to_dict(), "message": str(exc)}
-            else:
-                out = d.to_dict()
-                out["line"] = lineno
-                dst.write(json.dumps(out, ensure_ascii=False) + "\n")
-                s.decided += 1
-                s.outcomes[d.outcome] += 1
-                s.rule_errors += len(d.errors)
-                continue
+        if "error" not in record:
+            dst.write(json.dumps(record, ensure_ascii=False) + "\n")
+            s.decided += 1
+            s.outcomes[record["outcome"]] += 1
+            s.rule_errors += len(record.get("errors") or ())
+            continue
         s.failed += 1
         s.failures.append((lineno, record["message"]))
         dst.write(json.dumps(record, ensure_ascii=False) + "\n")
     return s
+
+
+def _decide_line(engine, raw: bytes | str, lineno: int, now) -> dict | None:
+    """The output record of one input line (None for a blank line)."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            return {"line": lineno, "error": "InvalidUTF8",
+                    "message": f"byte {exc.start + 1}: not valid UTF-8 ({exc.reason})"}
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return {"line": lineno, "error": "InvalidJSON", "message": f"column {exc.colno}: {exc.msg}"}
+    try:
+        d = engine.decide(data, now=now)
+    except InputError as exc:
+        return {"line": lineno, **exc.to_dict(), "message": str(exc)}
+    out = d.to_dict()
+    out["line"] = lineno
+    return out

@@ -14,7 +14,7 @@ a case states only what makes it different::
           fired: [KYC-001]           # these fire (others may too)
           not_fired: [KYC-002]
           fired_exactly: [...]       # exactly these active rules fire
-          reasons: [AGE_BELOW_MINIMUM]   # the first reasons, in order
+          reasons: [AGE_BELOW_MINIMUM]   # the first reasons, in order ([] = no reasons at all)
           score: {min: 300, max: 700}
           tables: {credit_limit: {limit: 0}}
           shadow_fired: [...]
@@ -143,10 +143,19 @@ def _run_case(engine, f: Path, i: int, case, base, now) -> CaseResult:
         return CaseResult(str(f), f"case {i + 1}", 1, False, ["a case must be a mapping"])
     line = case.get("__line__", 1)
     name = str(case.get("name") or f"case {i + 1}")
-    expect = _strip_lines(case.get("expect") or {})
+    expect = _strip_lines(case.get("expect"))
+    if expect is None or expect == {}:
+        return CaseResult(str(f), name, line, False,
+                          ["a case needs expectations: 'expect:' is missing or empty, so the case would test nothing"])
+    if not isinstance(expect, dict):
+        return CaseResult(str(f), name, line, False,
+                          [f"a case needs expectations: 'expect:' must be a mapping, got {_kind(expect)}"])
     unknown = set(expect) - EXPECT_KEYS
     if unknown:
         return CaseResult(str(f), name, line, False, [f"unknown expectation(s): {', '.join(sorted(unknown))}"])
+    malformed = _malformed(expect)
+    if malformed:
+        return CaseResult(str(f), name, line, False, malformed)
     data = deep_merge(base, _strip_lines(case.get("input") or {}))
     try:
         d = engine.decide(data, now=_now(case.get("now")) or now)
@@ -161,6 +170,70 @@ def _run_case(engine, f: Path, i: int, case, base, now) -> CaseResult:
     problems = _compare(expect, d)
     diff = _diff(expect, d) if problems else ""
     return CaseResult(str(f), name, line, not problems, problems, d.fired + d.shadow_fired, diff)
+
+
+def _kind(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return f"the bool {v}"
+    if isinstance(v, (int, float)):
+        return f"the number {v!r}"
+    if isinstance(v, str):
+        return f"the string {v[:40]!r}"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    return type(v).__name__
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _string_list(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _malformed(expect: dict) -> list[str]:
+    """Expectations of the wrong shape, each as a problem (never a crash later on)."""
+    p = []
+    if "outcome" in expect and not isinstance(expect["outcome"], str):
+        p.append(f"outcome: expected an outcome name, got {_kind(expect['outcome'])}")
+    for key in ("fired", "not_fired", "fired_exactly", "shadow_fired", "reasons"):
+        if key in expect and not _string_list(expect[key]):
+            p.append(f"{key}: expected a list of {'reason codes' if key == 'reasons' else 'rule ids'}, "
+                     f"got {_kind(expect[key])}")
+    if "input_error" in expect:
+        v = expect["input_error"]
+        if not _string_list(v) or not v:
+            p.append(f"input_error: expected a non-empty list of field names, got {_kind(v)}")
+    if "score" in expect:
+        v = expect["score"]
+        if isinstance(v, dict):
+            extra = set(v) - {"min", "max"}
+            bounds = [v[k] for k in ("min", "max") if v.get(k) is not None]
+            if extra or not bounds or not all(_is_number(b) for b in bounds):
+                p.append("score: expected a number or {min: number, max: number}, got "
+                         + (f"the key(s) {', '.join(sorted(map(str, extra)))}" if extra else
+                            "no bound" if not bounds else "a bound that is not a number"))
+        elif not _is_number(v):
+            p.append(f"score: expected a number or {{min, max}}, got {_kind(v)}")
+    if "tables" in expect:
+        v = expect["tables"]
+        if not isinstance(v, dict):
+            p.append(f"tables: expected a mapping of table -> {{output: value}}, got {_kind(v)}")
+        else:
+            for t, outs in v.items():
+                if not isinstance(outs, dict):
+                    p.append(f"tables.{t}: expected a mapping of output -> value, got {_kind(outs)}")
+    if "errors" in expect and (not isinstance(expect["errors"], int) or isinstance(expect["errors"], bool)
+                               or expect["errors"] < 0):
+        p.append(f"errors: expected a count (a non-negative integer), got {_kind(expect['errors'])}")
+    if "unexplained" in expect and not isinstance(expect["unexplained"], bool):
+        p.append(f"unexplained: expected true or false, got {_kind(expect['unexplained'])}")
+    return p
 
 
 def _actual(expect: dict, d) -> dict:
@@ -205,9 +278,12 @@ def _compare(expect: dict, d) -> list[str]:
     if "shadow_fired" in expect and sorted(expect["shadow_fired"]) != sorted(d.shadow_fired):
         p.append(f"shadow_fired: expected {sorted(expect['shadow_fired'])}, got {sorted(d.shadow_fired)}")
     if "reasons" in expect:
-        got = d.reason_codes[: len(expect["reasons"])]
-        if got != list(expect["reasons"]):
-            p.append(f"reasons: expected {expect['reasons']} first, got {d.reason_codes}")
+        want = list(expect["reasons"])
+        if not want:  # `reasons: []` means no reasons at all (an empty prefix would always pass)
+            if d.reason_codes:
+                p.append(f"reasons: expected none, got {d.reason_codes}")
+        elif d.reason_codes[: len(want)] != want:
+            p.append(f"reasons: expected {want} first, got {d.reason_codes}")
     if "score" in expect:
         s = expect["score"]
         lo, hi = (s.get("min"), s.get("max")) if isinstance(s, dict) else (s, s)

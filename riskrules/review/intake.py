@@ -107,23 +107,52 @@ class DecisionLog:
         return True
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until everything submitted so far is written; False on timeout."""
+        """Wait until everything submitted so far is written; False on timeout.
+
+        Never hangs on a dead writer: when the thread is gone, what is still queued
+        is counted in ``stats.failed`` and the wait ends."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._q.all_tasks_done:
             while self._q.unfinished_tasks:
+                if not self._thread.is_alive():
+                    break
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
-                self._q.all_tasks_done.wait(left)
+                self._q.all_tasks_done.wait(0.1 if left is None else min(left, 0.1))
+        if not self._thread.is_alive():
+            self._drain_dead()
         return True
+
+    def _drain_dead(self) -> None:
+        """The writer thread is gone: count what it will never write as failed."""
+        lost = 0
+        while True:
+            try:
+                item = self._q.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                lost += 1
+            self._q.task_done()
+        if lost:
+            self.stats.failed += lost
+            self.stats.errors.append(f"decision log writer stopped: {lost} decision(s) not written")
+            log.error("decision log: writer stopped; %d decision(s) not written", lost)
 
     def close(self, timeout: float | None = None) -> LogStats:
         """Write what is queued, stop the thread, return the counts."""
         if not self._closed:
             self.flush(timeout)
             self._closed = True
-            self._q.put(None)
-            self._thread.join(timeout)
+            if self._thread.is_alive():
+                try:
+                    self._q.put(None, timeout=timeout)
+                except queue.Full:
+                    pass
+                self._thread.join(timeout)
+            if not self._thread.is_alive():
+                self._drain_dead()
         return self.stats
 
     def __enter__(self) -> DecisionLog:
@@ -135,30 +164,41 @@ class DecisionLog:
     # -- writer thread ---------------------------------------------------------------
     def _run(self) -> None:
         while True:
-            first = self._q.get()
-            if first is None:
-                self._q.task_done()
-                return
-            batch = [first]
-            stop = False
-            deadline = time.monotonic() + self.linger_s
-            while len(batch) < self.batch_size:
-                try:
-                    item = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    self._q.task_done()
-                    break
-                batch.append(item)
             try:
-                self._write(batch)
-            finally:
-                for _ in batch:
-                    self._q.task_done()
-            if stop:
-                return
+                if self._run_once():
+                    return
+            except Exception:  # noqa: BLE001 - keep the writer alive whatever happens
+                log.exception("decision log: writer loop error")
+
+    def _run_once(self) -> bool:
+        """Write one batch; True when the stop marker was seen."""
+        first = self._q.get()
+        if first is None:
+            self._q.task_done()
+            return True
+        batch = [first]
+        stop = False
+        deadline = time.monotonic() + self.linger_s
+        while len(batch) < self.batch_size:
+            try:
+                item = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if item is None:
+                stop = True
+                self._q.task_done()
+                break
+            batch.append(item)
+        try:
+            self._write(batch)
+        except Exception as exc:  # noqa: BLE001 - the writer thread must survive any failure
+            self.stats.failed += len(batch)
+            self.stats.errors.append(f"{type(exc).__name__}: {exc}")
+            log.exception("decision log: batch of %d not written", len(batch))
+        finally:
+            for _ in batch:
+                self._q.task_done()
+        return stop
 
     def _write(self, batch: list[_Item]) -> None:
         written = self._insert(batch)
@@ -179,10 +219,11 @@ class DecisionLog:
         try:
             self.stats.written += self.store.log_decisions_many([log_row(i.decision, i.input) for i in items])
             return items
-        except (StoreError, ValueError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any store failure is counted, never fatal to the writer
             if len(items) == 1:
                 self.stats.failed += 1
-                self.stats.errors.append(str(exc))
+                known = isinstance(exc, (StoreError, ValueError, TypeError))
+                self.stats.errors.append(str(exc) if known else f"{type(exc).__name__}: {exc}")
                 log.error("decision log: decision %s not written: %s", items[0].decision.decision_id, exc)
             return None
 

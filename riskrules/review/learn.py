@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ..dsl.fmt_expr import name_part
+from ..dsl.literals import quote_string
 from .backtest import backtest_candidates
 from .frames import Column, columns, feature_frame, frame_of, numeric_matrix
 from .history import decision_frame
@@ -168,6 +170,17 @@ def _kinds(cols: list[Column]) -> dict[str, str]:
     return kinds
 
 
+def _path(name: str) -> str:
+    """A field path / feature name as riskrules text: segments that are keywords or
+    not plain words are backtick-quoted."""
+    return ".".join(name_part(part) for part in name.split("."))
+
+
+def _string(value) -> str:
+    """A category value as a riskrules string literal (quotes, backslashes escaped)."""
+    return quote_string(str(value))
+
+
 def _conjunction(atoms: list[tuple[str, str, float]], kinds: dict[str, str]) -> str:
     """Tree split atoms as riskrules text, with bounds on one column merged."""
     lo: dict[str, float] = {}
@@ -179,19 +192,20 @@ def _conjunction(atoms: list[tuple[str, str, float]], kinds: dict[str, str]) -> 
             truth = op == ">"
             if kind == "onehot":
                 col, _, value = name.partition("==")
-                parts.append(f'{col} {"==" if truth else "!="} "{value}"')
+                parts.append(f'{_path(col)} {"==" if truth else "!="} {_string(value)}')
             else:
-                parts.append(name if truth else f"not {name}")
+                parts.append(_path(name) if truth else f"not {_path(name)}")
         elif op == ">":
             lo[name] = max(lo.get(name, -math.inf), thr)
         else:
             hi[name] = min(hi.get(name, math.inf), thr)
     for name in dict.fromkeys(list(lo) + list(hi)):
         integer = kinds.get(name) == "int"
+        text = _path(name)
         if name in lo:
-            parts.append(f"{name} >= {math.floor(lo[name]) + 1}" if integer else f"{name} > {_num(lo[name])}")
+            parts.append(f"{text} >= {math.floor(lo[name]) + 1}" if integer else f"{text} > {_num(lo[name])}")
         if name in hi:
-            parts.append(f"{name} <= {math.floor(hi[name])}" if integer else f"{name} <= {_num(hi[name])}")
+            parts.append(f"{text} <= {math.floor(hi[name])}" if integer else f"{text} <= {_num(hi[name])}")
     return " and ".join(parts)
 
 
@@ -222,12 +236,13 @@ def ripper_conditions(flat: pl.DataFrame, cols: list[Column], y, *, seed: int = 
     return [rules[0]] + ([" or ".join(f"({r})" for r in rules)] if len(rules) > 1 else [])
 
 
-def _ripper_atom(name: str, val, kinds: dict[str, str]) -> str:
-    kind = kinds.get(name, "number")
+def _ripper_atom(raw: str, val, kinds: dict[str, str]) -> str:
+    kind = kinds.get(raw, "number")
+    name = _path(raw)
     if kind == "bool":
         return name if str(val).lower() == "true" else f"not {name}"
     if kind == "enum":
-        return f'{name} == "{val}"'
+        return f"{name} == {_string(val)}"
     if not isinstance(val, str):
         return f"{name} == {_num(float(val))}"
     # wittgenstein bins: "<hi", ">lo", "lo - hi" (lo inclusive, hi exclusive: numpy.digitize)

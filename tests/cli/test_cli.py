@@ -19,6 +19,11 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
+def flat(text: str) -> str:
+    """stderr without rich's line wrapping (it breaks long paths anywhere)."""
+    return text.replace("\n", "")
+
+
 def small_ruleset(tmp: Path, when="app.age < 18", extra=None) -> Path:
     rs = {"ruleset": "cli", "version": "1", "schema": {"app": {"age": "int", "name": "string?"}},
           "rules": [{"id": "AGE", "when": when, "action": "decline", "reason": "TOO_YOUNG"}]}
@@ -151,6 +156,10 @@ def test_simulate_and_backtest(tmp_path):
     doc = json.loads(r.stdout)
     assert doc and report.is_file()
     assert run("backtest", ORIG, "--data", tmp_path / "none.parquet").exit_code == 2
+    folder = tmp_path / "a-folder.html"
+    folder.mkdir()  # the report path exists but cannot be written as a file
+    r = run("backtest", ORIG, "--data", book, "--format", "json", "--report", folder)
+    assert r.exit_code == 2 and "a-folder.html" in flat(r.stderr) and "cannot write the report" in flat(r.stderr)
 
 
 def test_backtest_bad_data_names_the_column(tmp_path):
@@ -162,3 +171,73 @@ def test_backtest_bad_data_names_the_column(tmp_path):
     empty.write_text("", encoding="utf-8")
     r = run("backtest", ORIG, "--data", empty)
     assert r.exit_code == 1 and "empty" in r.output
+
+
+def test_run_output_in_a_missing_folder_is_a_usage_error(tmp_path, monkeypatch):
+    import builtins
+
+    rs = small_ruleset(tmp_path)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"app": {"age": 16}}\n', encoding="utf-8")
+    opened = []
+    real_open = builtins.open
+
+    def tracking_open(*a, **k):
+        f = real_open(*a, **k)
+        opened.append(f)
+        return f
+
+    monkeypatch.setattr(builtins, "open", tracking_open)
+    bad = tmp_path / "nonexistent" / "dir" / "x.jsonl"
+    r = run("run", rs, "-i", inp, "-o", bad)
+    monkeypatch.undo()
+    assert r.exit_code == 2
+    assert "x.jsonl" in flat(r.stderr) and "cannot write" in flat(r.stderr) and "No such file or directory" in flat(r.stderr)
+    assert opened and all(f.closed for f in opened)  # the input is not leaked
+
+
+def test_backtest_report_in_a_missing_folder_is_a_usage_error(tmp_path):
+    csv = tmp_path / "d.csv"
+    csv.write_text("application.id,x\n1,2\n", encoding="utf-8")
+    r = run("backtest", ORIG, "--data", csv, "--report", tmp_path / "nonexistent" / "d" / "x.html")
+    assert r.exit_code == 2
+    assert "x.html" in flat(r.stderr) and "No such file or directory" in flat(r.stderr)
+
+
+def test_run_turns_undecodable_lines_into_error_records(tmp_path):
+    rs = small_ruleset(tmp_path)
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(b'{"app": {"age": 16}}\n{"app": {"age": 1\xff}}\n{"app": {"age": 40, "name": "\xe4\xb8\xad"}}\n')
+    out = tmp_path / "out.jsonl"
+    r = run("run", rs, "-i", inp, "-o", out, "--now", "2026-03-01T10:00:00+08:00")
+    assert r.exit_code == 1
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [x.get("line") for x in lines] == [1, 2, 3]
+    assert lines[1]["error"] == "InvalidUTF8" and "UTF-8" in lines[1]["message"]
+    assert lines[0]["outcome"] == "decline" and lines[2]["outcome"] == "approve"
+    # the same from stdin
+    r = runner.invoke(app, ["run", str(rs)], input=inp.read_bytes(), catch_exceptions=False)
+    assert r.exit_code == 1
+    records = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x.get("error") for x in records] == [None, "InvalidUTF8", None]
+
+
+def test_explain_non_utf8_input_is_a_clear_error(tmp_path):
+    rs = small_ruleset(tmp_path)
+    inp = tmp_path / "one.json"
+    inp.write_bytes(b'{"app": {"age": 16, "name": "\xff\xfe"}}')
+    r = run("explain", rs, "-i", inp)
+    assert r.exit_code == 1
+    assert "one.json" in flat(r.stderr) and "not valid UTF-8" in flat(r.stderr)
+
+
+def test_demo_without_the_shipped_ruleset_is_a_clear_error(tmp_path, monkeypatch):
+    import riskrules.workflows as wf
+
+    def missing(name):
+        raise FileNotFoundError(f"the shipped ruleset {name!r} is not at /nowhere; run from a source checkout")
+
+    monkeypatch.setattr(wf, "_shipped", missing)
+    r = run("demo", "--out", tmp_path / "demo", "--applicants", 10)
+    assert r.exit_code == 1
+    assert "shipped ruleset" in flat(r.stderr) and "Traceback" not in r.output

@@ -156,3 +156,30 @@ def test_promote_is_maker_checker_and_flips_the_rule(ruleset, sample, tmp_path):
     assert "LRN-007" in active.decide(data, now=NOW).fired
     assert run_tests(active, ruleset / "tests" / "learned.yaml").failed == 0
     assert result.test_failures and all("LRN-007" in f for f in result.test_failures)  # fired_exactly cases
+
+
+HOSTILE = ['x" or true or "', 'back\\slash', 'a\\" == "b', "line\nbreak", "中文\t\"q\""]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_category_values_are_escaped_string_literals(value):
+    from riskrules.dsl.parser import parse_expression
+
+    kinds = {f"device.os=={value}": "onehot", "device.os": "enum"}
+    for text in (_conjunction([(f"device.os=={value}", ">", 0.5)], kinds),
+                 _ripper_atom("device.os", value, kinds)):
+        expr = parse_expression(text)  # one comparison, nothing injected
+        assert expr.op == "==", text
+        assert expr.left.parts == ("device", "os")
+        assert expr.right.value == value
+    text = _conjunction([(f"device.os=={value}", "<=", 0.5)], kinds)
+    assert parse_expression(text).op == "!=" and parse_expression(text).right.value == value
+
+
+def test_keyword_path_segments_are_backtick_quoted():
+    from riskrules.dsl.parser import parse_expression
+
+    kinds = {"device.and==x": "onehot", "applicant.not": "bool"}
+    text = _conjunction([("device.and==x", ">", 0.5), ("applicant.not", "<=", 0.5)], kinds)
+    assert text == 'device.`and` == "x" and not applicant.`not`'
+    parse_expression(text)
