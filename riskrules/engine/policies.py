@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_REASONS = 4
+MEMO_SIZE = 4096  # distinct combinations of fired rules remembered per loaded ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class Reason:
         return {"code": self.code, "source": self.source, "detail": self.detail}
 
 
-def make_resolver(prog, not_computed):
+def make_resolver(prog, not_computed, *, memo: bool = True):
     """A fast ``resolve(fired, errors, score, models) -> (outcome, reasons)`` for ``prog``.
 
     Everything that does not depend on the input — each rule's action severity, its
@@ -55,7 +56,7 @@ def make_resolver(prog, not_computed):
     error_reason = [Reason("RULE_ERROR", f"error:{r.id}", "") for r in rules]
     sev_on_error = sev[on_error]
 
-    def resolve(fired, errors, score, models):
+    def decide(fired, errors, score, models):
         outcome = default
         band = None
         acting = [i for i in fired if action[i] is not None]
@@ -82,6 +83,24 @@ def make_resolver(prog, not_computed):
         if outcome in plain:
             return outcome, ()
         return outcome, _reasons(acting, band, errors, models, rank, reason, error_reason, not_computed)
+
+    if not memo or policy == "score" or prog.models:
+        return decide
+    # Without a score band or model contributions the result depends on the fired rules
+    # alone (and faults, which skip the memo); few combinations of fired rules recur
+    # again and again, so remember them. Results are immutable; a full memo starts over.
+    remembered: dict = {}
+
+    def resolve(fired, errors, score, models):
+        if errors:
+            return decide(fired, errors, score, models)
+        key = tuple(fired)
+        hit = remembered.get(key)
+        if hit is None:
+            if len(remembered) >= MEMO_SIZE:
+                remembered.clear()
+            hit = remembered[key] = decide(fired, errors, score, models)
+        return hit
 
     return resolve
 

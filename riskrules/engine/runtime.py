@@ -153,7 +153,7 @@ class _Loaded:
         self.validate = build_validator(prog.schema, strict=strict_input)
         self.resolve = make_resolver(prog, codegen.U)
         self.table_hits = {name: tables.hit_functions(t) for name, t in prog.tables.items()}
-        self.compiled = codegen.compile_program(prog, self.resolve, self.table_hits)
+        self.compiled = codegen.compile_program(prog, self.resolve, self.table_hits, strict=strict_input)
         self.interpreter = Interpreter(prog, self.resolve, self.table_hits)
         self.rule_ids = [r.id for r in prog.all_rules]
         self.n_active = len(prog.rules)
@@ -229,9 +229,8 @@ class Engine:
         rules never escape (see ``Decision.errors``).
         """
         L = self._loaded
-        if hasattr(data, "model_dump"):
+        if type(data) is not dict and hasattr(data, "model_dump"):
             data = data.model_dump(mode="python")
-        inp = L.validate(data)
         if now is None:
             now = _dt.datetime.now(_UTC)
         elif now.tzinfo is None:
@@ -239,9 +238,9 @@ class Engine:
         trace_log = None
         if trace or backend == "interpret":
             trace_log = [] if trace else None
-            raw = L.interpreter.run(inp, now, trace_log)
+            raw = L.interpreter.run(L.validate(data), now, trace_log)
         else:
-            raw = L.compiled.fn(inp, now)
+            raw = L.compiled.fn(data, now)  # checks the input itself, as L.validate does
         return _decision(L, raw, now, trace_log)
 
     def decide_many(self, items: Iterable, *, now: _dt.datetime | None = None) -> Iterator[Decision | InputError]:

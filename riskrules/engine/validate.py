@@ -119,15 +119,21 @@ _SCALAR = {"int": "_int", "number": "_number", "string": "_string", "bool": "_bo
 
 
 class _Gen:
-    def __init__(self, strict: bool):
+    def __init__(self, strict: bool, prefix: str = ""):
         self.strict = strict
+        self.prefix = prefix  # keeps generated names apart from the names of code they are inlined into
         self.funcs: list[str] = []
         self.consts: dict[str, object] = {}
         self.n = 0
 
+    def const(self, value) -> str:
+        k = f"{self.prefix}K{len(self.consts)}"
+        self.consts[k] = value
+        return k
+
     def obj(self, t: Type) -> str:
         self.n += 1
-        name = f"_obj{self.n}"
+        name = f"_{self.prefix}obj{self.n}"
         lines = [f"def {name}(d, path, errs):",
                  "    if not isinstance(d, Mapping):",
                  "        errs.append((path, f'expected an object, got {_describe(d)}')); return None",
@@ -143,30 +149,29 @@ class _Gen:
             lines.append("    else:")
             lines.append(f"        out[{fname!r}] = {self.value(ft, 'v', f'pre + {fname!r}')}")
         if self.strict:
-            known = f"K{len(self.consts)}"
-            self.consts[known] = frozenset(f for f, _, _ in t.fields)
+            known = self.const(frozenset(f for f, _, _ in t.fields))
             lines.append(f"    for k in d.keys() - {known}:")
             lines.append("        errs.append((pre + str(k), 'unknown field'))")
         lines.append("    return out")
         self.funcs.append("\n".join(lines))
         return name
 
-    def value(self, t: Type, v: str, path: str) -> str:
+    def value(self, t: Type, v: str, path: str, errs: str = "errs") -> str:
+        """An expression: ``v`` checked and normalised, problems appended to the list ``errs``."""
         if t.name in _SCALAR:
             # the common case (already the right type) inline; the helper only on a mismatch
             ok = _FAST_OK[t.name].format(v=v)
-            return f"({v} if {ok} else {_SCALAR[t.name]}({v}, {path}, errs))"
+            return f"({v} if {ok} else {_SCALAR[t.name]}({v}, {path}, {errs}))"
         if t.name == "enum":
-            k = f"K{len(self.consts)}"
-            self.consts[k] = frozenset(t.values)
+            k = self.const(frozenset(t.values))
             msg = "expected one of " + ", ".join(t.values) + ", got "
             return (f"({v} if type({v}) is str and {v} in {k} else "
-                    f"errs.append(({path}, {msg!r} + _describe({v}))))")
+                    f"{errs}.append(({path}, {msg!r} + _describe({v}))))")
         if t.name == "object":
-            return f"{self.obj(t)}({v}, {path}, errs)"
+            return f"{self.obj(t)}({v}, {path}, {errs})"
         if t.name == "list":
             self.n += 1
-            name = f"_list{self.n}"
+            name = f"_{self.prefix}list{self.n}"
             item = self.value(t.item, "x", "f'{path}[{i}]'") if t.item and t.item.name != "any" else "x"
             self.funcs.append("\n".join([
                 f"def {name}(seq, path, errs):",
@@ -179,18 +184,30 @@ class _Gen:
                 f"        out.append({item})",
                 "    return out",
             ]))
-            return f"{name}({v}, {path}, errs)"
+            return f"{name}({v}, {path}, {errs})"
         return v
+
+
+def _env(g: _Gen) -> dict:
+    """The globals generated validation code needs, with ``g``'s helper functions compiled in."""
+    from collections.abc import Mapping
+
+    env = {"Mapping": Mapping, "InputError": InputError, "INF": math.inf, "DATE": dt.date,
+           "DATETIME": dt.datetime, "TIMEDELTA": dt.timedelta, "_describe": _describe, "_int": _int, "_number": _number,
+           "_string": _string, "_bool": _bool, "_date": _date, "_datetime": _datetime, "_duration": _duration}
+    env.update(g.consts)
+    if g.funcs:
+        # generated from the schema's names via repr, never from rule text
+        exec(compile("\n\n".join(g.funcs), "<riskrules validator>", "exec"), env)  # noqa: S102
+    return env
 
 
 def build_validator(schema: Type, *, strict: bool = False):
     """A function ``validate(data) -> normalised dict`` raising :class:`InputError`."""
-    from collections.abc import Mapping
-
     g = _Gen(strict)
     root = g.obj(schema)
-    src = "\n\n".join(g.funcs) + f"""
-
+    env = _env(g)
+    src = f"""
 def validate(d):
     errs = []
     out = {root}(d, '', errs)
@@ -198,9 +215,46 @@ def validate(d):
         raise InputError(errs)
     return out
 """
-    env = {"Mapping": Mapping, "InputError": InputError, "INF": math.inf, "DATE": dt.date,
-           "DATETIME": dt.datetime, "TIMEDELTA": dt.timedelta, "_describe": _describe, "_int": _int, "_number": _number,
-           "_string": _string, "_bool": _bool, "_date": _date, "_datetime": _datetime, "_duration": _duration}
-    env.update(g.consts)
-    exec(compile(src, "<riskrules validator>", "exec"), env)  # noqa: S102 - generated from the schema's names via repr
+    exec(compile(src, "<riskrules validator>", "exec"), env)  # noqa: S102 - see above
     return env["validate"]
+
+
+def build_prelude(schema: Type, names: dict[str, str], *, strict: bool = False) -> tuple[list[str], dict]:
+    """Statements that check the input ``inp`` straight into local variables, and their globals.
+
+    ``names`` maps each top-level field to the local it is bound to. The statements
+    check, normalise and report exactly as :func:`build_validator`'s ``validate``
+    (same helpers, same order, same messages) and raise one :class:`InputError`, but
+    they build no normalised copy of the top level: a generated decision function
+    starts with them and reads its fields from the locals. Nested objects and lists
+    still go through the validator's helper functions.
+    """
+    g = _Gen(strict, prefix="v")
+    lines = ["if not isinstance(inp, Mapping):",
+             "    raise InputError([('', 'expected an object, got ' + _describe(inp))])",
+             "_errs = []; _get = inp.get"]
+    for fname, ft, optional in schema.fields:
+        v, path = names[fname], repr(fname)
+        lines.append(f"{v} = _get({path})")
+        if ft.name in _SCALAR:
+            ok = _FAST_OK[ft.name].format(v=v)
+            ok = ok if ok.startswith("(") else f"({ok})"
+            fix = f"{v} = {_SCALAR[ft.name]}({v}, {path}, _errs)"
+            if optional:
+                lines.append(f"if {v} is not None and not {ok}: {fix}")
+            else:
+                lines += [f"if not {ok}:",
+                          f"    if {v} is None: _errs.append(({path}, 'required field is missing'))",
+                          f"    else: {fix}"]
+        else:
+            check = g.value(ft, v, path, "_errs")
+            if optional:
+                lines.append(f"if {v} is not None: {v} = {check}")
+            else:
+                lines += [f"if {v} is None: _errs.append(({path}, 'required field is missing'))",
+                          f"else: {v} = {check}"]
+    if strict:
+        known = g.const(frozenset(f for f, _, _ in schema.fields))
+        lines += [f"for _k in inp.keys() - {known}:", "    _errs.append((str(_k), 'unknown field'))"]
+    lines.append("if _errs: raise InputError(_errs)")
+    return lines, _env(g)
