@@ -11,6 +11,7 @@ from .errors import (
     AlreadyClaimed,
     AuditLogImmutable,
     CaseNotFound,
+    ClaimExpired,
     ClaimRequired,
     DatabaseUnavailable,
     DecisionNotFound,
@@ -29,6 +30,7 @@ from .errors import (
 from .labels import LabelledCase
 from .models import (
     CASE_STATUSES,
+    CLAIM_ENDS,
     PROPOSAL_STATUSES,
     VERDICTS,
     AuditEntry,
@@ -43,9 +45,9 @@ from .models import (
 from .store import CaseHistory, Store
 
 __all__ = [
-    "CASE_STATUSES", "PROPOSAL_STATUSES", "VERDICTS",
+    "CASE_STATUSES", "CLAIM_ENDS", "PROPOSAL_STATUSES", "VERDICTS",
     "AlreadyClaimed", "AuditEntry", "AuditLogImmutable", "Case", "CaseHistory", "CaseNotFound",
-    "Claim", "ClaimRequired", "DatabaseUnavailable", "DecisionNotFound", "DecisionRecord",
+    "Claim", "ClaimExpired", "ClaimRequired", "DatabaseUnavailable", "DecisionNotFound", "DecisionRecord",
     "DuplicateCase", "IntegrityViolation", "InvalidData", "InvalidTransition", "InvalidURL",
     "LabelledCase", "MakerCheckerViolation", "MigrationError", "Note", "NotFound", "Outcome",
     "ProposalNotFound", "RuleProposal", "Store", "StoreBusy", "StoreError", "Verdict",

@@ -64,6 +64,10 @@ class ClaimRequired(StoreError):
     """The reviewer does not hold the claim the operation needs."""
 
 
+class ClaimExpired(ClaimRequired):
+    """The reviewer's claim expired and another reviewer took the case over."""
+
+
 class InvalidTransition(StoreError):
     """The requested status change is not allowed from the current status."""
 

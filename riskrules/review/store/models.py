@@ -19,6 +19,9 @@ from sqlmodel import Field, SQLModel
 CASE_STATUSES: Final = ("open", "claimed", "decided", "escalated")
 VERDICTS: Final = ("bad", "good", "escalate", "skip")
 PROPOSAL_STATUSES: Final = ("draft", "shadow", "active", "rejected")
+# how a claim ended: given back, given back by a supervisor, a verdict, or its lease
+# ran out and another reviewer took the case over
+CLAIM_ENDS: Final = ("released", "forced", "verdict", "expired")
 
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -121,14 +124,31 @@ class Case(ReviewModel, table=True):
     sla_due_at: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
     claimed_by: str | None = Field(default=None, max_length=128)
+    # the live claim's lease (a copy of Claim.expires_at): after it, another reviewer
+    # may take the case over. On the case so that claim_next finds stale claims in
+    # the same locked scan as open cases.
+    claim_expires_at: datetime | None = _when(nullable=True)
     evidence: dict[str, Any] = _json()
+
+    def claim_expired(self, now: datetime | None = None) -> bool:
+        """True when the case is claimed and the claim's lease has run out."""
+        return (
+            self.status == "claimed"
+            and self.claim_expires_at is not None
+            and self.claim_expires_at <= (now or utcnow())
+        )
 
 
 class Claim(ReviewModel, table=True):
-    """One reviewer holding one case; ends on release or verdict."""
+    """One reviewer holding one case for a lease; ends on release, verdict or takeover.
+
+    A claim whose lease has run out stays the holder's until someone else claims the
+    case: then it ends with ``end_reason="expired"``.
+    """
 
     __tablename__ = "review_claim"
     __table_args__ = (
+        _in("end_reason", CLAIM_ENDS, "end_reason"),
         # belt and braces under the claim logic: at most one live claim per case
         sa.Index(
             "uq_review_claim_live",
@@ -146,6 +166,10 @@ class Claim(ReviewModel, table=True):
     released_at: datetime | None = _when(nullable=True)
     # the status to go back to on release ("open" or "escalated")
     from_status: str = Field(default="open", max_length=16)
+    # the lease: renewed when the holder claims the case again or adds a note
+    expires_at: datetime = _when()
+    # one of CLAIM_ENDS once released_at is set (None on claims ended before revision 0002)
+    end_reason: str | None = Field(default=None, max_length=16)
 
 
 class Verdict(ReviewModel, table=True):

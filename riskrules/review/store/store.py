@@ -12,7 +12,7 @@ not write anything back — call a method instead.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -46,10 +46,15 @@ from .models import (
     Outcome,
     RuleProposal,
     Verdict,
+    utcnow,
 )
 
 DEFAULT_PATH: Final = "riskrules-review.db"
 DEFAULT_SLA: Final = timedelta(hours=24)
+# long enough to read a case and write a note, short enough that a case left claimed
+# overnight is back in the queue before the next shift. Each claim keeps the lease it
+# was given, so reviewers with different settings still agree on when it runs out.
+DEFAULT_CLAIM_LEASE: Final = timedelta(minutes=30)
 
 # list_cases sort keys. "age" and "sla" read as "how old" and "how overdue", so
 # desc=True puts the oldest / most overdue first, like the numeric keys put the largest first.
@@ -76,11 +81,22 @@ class CaseHistory:
 class Store:
     """Persistent store of the review loop, on SQLite (default) or PostgreSQL."""
 
-    def __init__(self, engine: sa.Engine, url: URL, *, default_sla: timedelta = DEFAULT_SLA) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        url: URL,
+        *,
+        default_sla: timedelta = DEFAULT_SLA,
+        claim_lease: timedelta = DEFAULT_CLAIM_LEASE,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._engine = engine
         self._reader = engine.execution_options(**{READ_ONLY: True})
         self.url = url
         self.default_sla = default_sla
+        self.claim_lease = check_lease(claim_lease)
+        # what "now" is for claims and leases; tests move it forward instead of sleeping
+        self.clock = clock
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -91,17 +107,21 @@ class Store:
         *,
         upgrade: bool = True,
         default_sla: timedelta = DEFAULT_SLA,
+        claim_lease: timedelta = DEFAULT_CLAIM_LEASE,
+        clock: Callable[[], datetime] = utcnow,
     ) -> Store:
         """Connect and bring the schema to the newest migration.
 
         ``url`` is ``sqlite:///path.db``, a bare file path, or ``postgresql://...``
         (always driven by psycopg 3). With ``upgrade=False`` an out-of-date schema
-        raises :class:`MigrationError` instead of being migrated.
+        raises :class:`MigrationError` instead of being migrated. ``claim_lease`` is
+        how long the claims this store makes (and renews) last.
 
         >>> Store.open("sqlite:///:memory:").counts_by_status()["open"]
         0
         """
         parsed = normalize_url(url)
+        check_lease(claim_lease)
         try:
             engine = create_engine(parsed)
         except (exc.SQLAlchemyError, ImportError, ValueError, TypeError) as error:
@@ -112,7 +132,7 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, parsed, default_sla=default_sla)
+        return cls(engine, parsed, default_sla=default_sla, claim_lease=claim_lease, clock=clock)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -260,11 +280,13 @@ class Store:
         desc: bool = True,
         limit: int | None = 100,
         offset: int = 0,
+        stale: bool = False,
     ) -> list[Case]:
         """Cases filtered by status/ruleset, sorted by priority, age, sla, amount or score.
 
         ``desc=True`` means highest priority/amount/score first, oldest first for
         ``age`` and most overdue (earliest SLA) first for ``sla``. Ties go by id.
+        ``stale=True`` keeps only claimed cases whose claim has expired.
         """
         queue.check_status(status)
         if order_by not in _ORDER:
@@ -277,6 +299,8 @@ class Store:
             query = query.where(Case.status == status)
         if ruleset is not None:
             query = query.where(Case.ruleset == ruleset)
+        if stale:
+            query = query.where(Case.status == "claimed", col(Case.claim_expires_at) <= self.clock())
         if limit is not None:
             query = query.limit(limit)
         with self._read() as session:
@@ -295,12 +319,13 @@ class Store:
     # -- claims, verdicts, notes ---------------------------------------------------
 
     def claim(self, case_id: int, reviewer: str) -> Case:
-        """Claim one case. Raises :class:`AlreadyClaimed` if someone else holds it.
+        """Claim one case for ``claim_lease``. Raises :class:`AlreadyClaimed` if someone
+        else holds it and their claim has not expired; an expired claim is taken over.
 
-        Claiming a case you already hold returns it unchanged.
+        Claiming a case you already hold renews your lease.
         """
         with self._write() as session:
-            return queue.claim(session, case_id, reviewer)
+            return queue.claim(session, case_id, reviewer, now=self.clock(), lease=self.claim_lease)
 
     def claim_next(
         self,
@@ -312,30 +337,37 @@ class Store:
     ) -> Case | None:
         """Claim the highest-priority unclaimed case (oldest first on ties), or None.
 
-        Safe with many concurrent reviewers: no case is ever handed out twice.
-        ``status="escalated"`` takes from the escalation queue instead.
+        A case whose claim has expired counts as unclaimed in the queue it was claimed
+        from, and is taken over. Safe with many concurrent reviewers: no case is ever
+        handed out twice. ``status="escalated"`` takes from the escalation queue instead.
         """
         with self._write() as session:
-            return queue.claim_next(session, reviewer, ruleset=ruleset, status=status, min_priority=min_priority)
+            return queue.claim_next(
+                session, reviewer, ruleset=ruleset, status=status, min_priority=min_priority,
+                now=self.clock(), lease=self.claim_lease,
+            )
 
     def release(self, case_id: int, reviewer: str, *, force: bool = False) -> Case:
         """Give a claimed case back to its queue. ``force`` lets a supervisor
         release someone else's claim (audited as such)."""
         with self._write() as session:
-            return queue.release(session, case_id, reviewer, force=force)
+            return queue.release(session, case_id, reviewer, force=force, now=self.clock())
 
     def record_verdict(self, case_id: int, reviewer: str, verdict: str, note: str | None = None) -> Verdict:
         """Record ``bad``/``good`` (case decided), ``escalate`` or ``skip`` (back to its queue).
 
-        The reviewer must hold the claim (:class:`ClaimRequired` otherwise). Verdict,
-        case status, claim end, note and audit entry commit as one transaction.
+        The reviewer must hold the claim (:class:`ClaimRequired` otherwise;
+        :class:`ClaimExpired` when their claim ran out and someone took the case over).
+        A claim that ran out with nobody taking the case still counts. Verdict, case
+        status, claim end, note and audit entry commit as one transaction.
         """
         with self._write() as session:
-            return queue.record_verdict(session, case_id, reviewer, verdict, note)
+            return queue.record_verdict(session, case_id, reviewer, verdict, note, now=self.clock())
 
     def add_note(self, case_id: int, author: str, text: str) -> Note:
+        """Add a note; a note by the claim's holder renews their lease."""
         with self._write() as session:
-            return queue.add_note(session, case_id, author, text)
+            return queue.add_note(session, case_id, author, text, now=self.clock(), lease=self.claim_lease)
 
     # -- learning ------------------------------------------------------------------
 
@@ -423,6 +455,13 @@ class Store:
             return audit.entries(
                 session, entity=entity, entity_id=entity_id, actor=actor, action=action, limit=limit
             )
+
+
+def check_lease(lease: timedelta) -> timedelta:
+    """``lease`` if it is a usable claim lease, else :class:`InvalidData`."""
+    if not isinstance(lease, timedelta) or lease <= timedelta(0):
+        raise InvalidData(f"a claim lease must be a positive duration, not {lease!r}")
+    return lease
 
 
 def _probe(engine: sa.Engine, url: URL) -> None:
