@@ -445,13 +445,15 @@ def demo(out: Annotated[Path, typer.Option("--out", "-o", help="folder for decis
 @app.command()
 def review(db: Annotated[Optional[str], typer.Option(help="store URL: a SQLite file (default riskrules-review.db) or postgresql://…")] = None,
            reviewer: Annotated[Optional[str], typer.Option(help="your name (default $RISKRULES_REVIEWER or the login name)")] = None,
-           ruleset: Annotated[Optional[Path], typer.Option(help="ruleset for proposed rules (default rulesets/<case's ruleset>)")] = None) -> None:
+           ruleset: Annotated[Optional[Path], typer.Option(help="ruleset for proposed rules (default rulesets/<case's ruleset>)")] = None,
+           lease: Annotated[Optional[float], typer.Option(help="minutes your claims last before another reviewer may take the case over (default 30)")] = None) -> None:
     """The review queue in the terminal: claim cases, read the evidence, record verdicts and notes, propose and promote rules."""
+    from .review.cli_review import claim_lease
     from .review.tui.app import run_tui
 
     if ruleset is not None:
         ruleset = _ruleset_path(ruleset)
-    raise typer.Exit(run_tui(db, reviewer, ruleset=ruleset))
+    raise typer.Exit(run_tui(db, reviewer, ruleset=ruleset, claim_lease=None if lease is None else claim_lease(lease)))
 
 
 def _mount_review_commands() -> None:

@@ -33,6 +33,8 @@ DEFAULT_DB = "riskrules-review.db"
 DbOpt = Annotated[str, typer.Option("--db", help="review store: a SQLite file or sqlite:/// or postgresql:// URL")]
 FormatOpt = Annotated[str, typer.Option("--format", help="text or json")]
 RulesetOpt = Annotated[Optional[Path], typer.Option("--ruleset", help="ruleset folder (default rulesets/<name>)")]
+LeaseOpt = Annotated[Optional[float], typer.Option(
+    "--lease", help="minutes a claim lasts before another reviewer may take the case over (default 30)")]
 
 
 def _fail(msg: str, code: int = 1) -> typer.Exit:
@@ -49,13 +51,22 @@ def _json(data) -> None:
     out.print(json.dumps(data, ensure_ascii=False, indent=1, default=str), markup=False)
 
 
-def _store(db: str):
+def _store(db: str, lease: float | None = None):
     from .store import Store, StoreError
 
     try:
-        return Store.open(db)
+        return Store.open(db, **({} if lease is None else {"claim_lease": claim_lease(lease)}))
     except StoreError as exc:
         raise _fail(str(exc)) from None
+
+
+def claim_lease(minutes: float):
+    """``--lease MINUTES`` as a timedelta; a usage error unless positive and finite."""
+    from datetime import timedelta
+
+    if not 0 < minutes < 60 * 24 * 366:
+        raise _fail(f"--lease is a number of minutes above 0 (and below a year), not {minutes:g}", 2)
+    return timedelta(minutes=minutes)
 
 
 def _errors():
@@ -91,12 +102,20 @@ def _engine(ruleset: Path | None, name: str | None = None):
     return Engine.load(path), path.parent
 
 
-def _case_row(c) -> dict:
+def _case_row(c, now=None) -> dict:
     ev = c.evidence or {}
     return {"id": c.id, "status": c.status, "priority": round(c.priority, 2), "amount": c.amount,
             "model_score": c.model_score, "sources": ev.get("sources", []),
             "anomaly": (ev.get("anomaly") or {}).get("score"), "claimed_by": c.claimed_by,
+            "claim_expires_at": c.claim_expires_at.isoformat() if c.claim_expires_at else None,
+            "claim_stale": c.claim_expired(now),
             "sla_due_at": c.sla_due_at.isoformat() if c.sla_due_at else None, "decision_id": c.decision_id}
+
+
+def _claim_cell(r: dict) -> str:
+    """Who holds the case; a stale claim (anyone may take it over) stands out."""
+    who = escape(r["claimed_by"] or "")
+    return f"[yellow]{who} (stale)[/]" if r["claim_stale"] else who
 
 
 # -- queue ----------------------------------------------------------------------------------
@@ -105,20 +124,24 @@ def _case_row(c) -> dict:
 def queue_list(db: DbOpt = DEFAULT_DB, status: Annotated[Optional[str], typer.Option(help="open, claimed, decided, escalated")] = "open",
                ruleset: Annotated[Optional[str], typer.Option(help="only this ruleset's cases")] = None,
                order: Annotated[str, typer.Option(help="priority, age, sla, amount, score or anomaly")] = "priority",
+               stale: Annotated[bool, typer.Option("--stale", help="only claimed cases whose claim has expired (any reviewer may take them over)")] = False,
                limit: Annotated[int, typer.Option(help="at most this many")] = 20, format: FormatOpt = "text") -> None:
-    """Cases in the queue, highest priority (or anomaly score) first."""
+    """Cases in the queue, highest priority (or anomaly score) first; stale claims are marked."""
     _format(format)
+    if stale:
+        status = "claimed"
     store = _store(db)
+    now = store.clock()
     try:
         if order == "anomaly":
-            cases = store.list_cases(status=status, ruleset=ruleset, limit=None)
+            cases = store.list_cases(status=status, ruleset=ruleset, limit=None, stale=stale)
             cases.sort(key=lambda c: -((c.evidence.get("anomaly") or {}).get("score") or float("-inf")))
             cases = cases[:limit]
         else:
-            cases = store.list_cases(status=status, ruleset=ruleset, order_by=order, limit=limit)
+            cases = store.list_cases(status=status, ruleset=ruleset, order_by=order, limit=limit, stale=stale)
     except _errors() as exc:
         raise _fail(_describe(exc)) from None
-    rows = [_case_row(c) for c in cases]
+    rows = [_case_row(c, now) for c in cases]
     if format == "json":
         _json(rows)
         return
@@ -126,10 +149,12 @@ def queue_list(db: DbOpt = DEFAULT_DB, status: Annotated[Optional[str], typer.Op
     for r in rows:
         table.add_row(str(r["id"]), r["status"], f"{r['priority']:.0f}", f"{r['amount']:.0f}",
                       "" if r["model_score"] is None else f"{r['model_score']:.3f}", ", ".join(r["sources"]),
-                      "" if r["anomaly"] is None else f"{r['anomaly']:.3f}", r["claimed_by"] or "",
+                      "" if r["anomaly"] is None else f"{r['anomaly']:.3f}", _claim_cell(r),
                       (r["sla_due_at"] or "")[:16])
     out.print(table)
-    err.print(f"{len(rows)} case(s)")
+    n_stale = sum(r["claim_stale"] for r in rows)
+    err.print(f"{len(rows)} case(s)" + (f", {n_stale} with a stale claim (riskrules queue claim ID takes one over)"
+                                        if n_stale else ""))
 
 
 @queue_app.command("show")
@@ -142,8 +167,8 @@ def queue_show(case_id: int, db: DbOpt = DEFAULT_DB, format: FormatOpt = "text")
     except _errors() as exc:
         raise _fail(_describe(exc)) from None
     data = {"case": _case_row(h.case), "evidence": h.case.evidence,
-            "claims": [{"reviewer": c.reviewer, "claimed_at": c.claimed_at, "released_at": c.released_at}
-                       for c in h.claims],
+            "claims": [{"reviewer": c.reviewer, "claimed_at": c.claimed_at, "expires_at": c.expires_at,
+                        "released_at": c.released_at, "end_reason": c.end_reason} for c in h.claims],
             "verdicts": [{"reviewer": v.reviewer, "verdict": v.verdict, "at": v.created_at} for v in h.verdicts],
             "notes": [{"author": n.author, "text": n.text, "at": n.created_at} for n in h.notes]}
     if format == "json":
@@ -157,6 +182,11 @@ def queue_show(case_id: int, db: DbOpt = DEFAULT_DB, format: FormatOpt = "text")
         out.print(f"  nearly {n['rule']} ({n['distance']}): {escape(n['detail'])}")
     for name, m in (ev.get("models") or {}).items():
         out.print(f"model {name}: probability {m.get('probability')}, points {m.get('points')}")
+    for c in h.claims:
+        end = f"ended ({c.end_reason or 'released'}) {c.released_at:%Y-%m-%d %H:%M}" if c.released_at else (
+            f"[yellow]stale since {c.expires_at:%Y-%m-%d %H:%M}[/]" if h.case.claim_expired()
+            else f"until {c.expires_at:%Y-%m-%d %H:%M}")
+        out.print(f"claim by {escape(c.reviewer)} at {c.claimed_at:%Y-%m-%d %H:%M}, {end}")
     for v in data["verdicts"]:
         out.print(f"verdict {v['verdict']} by {v['reviewer']} at {v['at']}")
 
@@ -164,12 +194,14 @@ def queue_show(case_id: int, db: DbOpt = DEFAULT_DB, format: FormatOpt = "text")
 @queue_app.command("claim")
 def queue_claim(case_id: Annotated[Optional[int], typer.Argument(help="case id; omitted = the next by priority")] = None,
                 reviewer: Annotated[str, typer.Option("--reviewer", "-r", help="who claims")] = "",
-                db: DbOpt = DEFAULT_DB, format: FormatOpt = "text") -> None:
-    """Claim a case (or the highest-priority open one)."""
+                lease: LeaseOpt = None, db: DbOpt = DEFAULT_DB, format: FormatOpt = "text") -> None:
+    """Claim a case (or the highest-priority open one) for a lease; a stale claim is taken over.
+
+    Claiming a case you hold again renews your lease."""
     _format(format)
     if not reviewer.strip():
         raise _fail("--reviewer is required", 2)
-    store = _store(db)
+    store = _store(db, lease)
     try:
         case = store.claim(case_id, reviewer) if case_id is not None else store.claim_next(reviewer)
     except _errors() as exc:
@@ -177,9 +209,9 @@ def queue_claim(case_id: Annotated[Optional[int], typer.Argument(help="case id; 
     if case is None:
         raise _fail("no open case to claim")
     if format == "json":
-        _json(_case_row(case))
+        _json(_case_row(case, store.clock()))
     else:
-        out.print(f"claimed case {case.id} for {reviewer}")
+        out.print(f"claimed case {case.id} for {reviewer} until {case.claim_expires_at:%Y-%m-%d %H:%M} UTC")
 
 
 @queue_app.command("verdict")

@@ -143,3 +143,38 @@ def test_propose_saves_an_edited_rule_and_promotion_is_maker_checker(tmp_path):
     r = run("rules", "promote", saved["proposal_id"], "--actor", "bob", "--ruleset", rs, "--db", db)
     assert r.exit_code == 0, r.output
     assert "LRN-001 is active" in r.stdout and "status: active" in (rs / "learned.yaml").read_text()
+
+
+def test_stale_claims_are_listed_and_taken_over(store, store_url, make_cases):
+    from datetime import datetime, timedelta, timezone
+
+    from riskrules.review.store import Store
+
+    stale, fresh, _ = make_cases(store, 3)
+    long_ago = datetime.now(timezone.utc) - timedelta(hours=3)
+    with Store.open(store_url, clock=lambda: long_ago) as past:
+        past.claim(stale, "ghost")
+    assert run("queue", "claim", fresh, "-r", "bob", "--lease", "90", "--db", store_url).exit_code == 0
+    assert store.get_case(fresh).claim_expires_at > datetime.now(timezone.utc) + timedelta(minutes=80)
+
+    r = run("queue", "list", "--status", "claimed", "--db", store_url, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert {row["id"]: (row["claimed_by"], row["claim_stale"]) for row in json.loads(r.stdout)} == {
+        stale: ("ghost", True), fresh: ("bob", False)}
+    r = run("queue", "list", "--stale", "--db", store_url)
+    assert r.exit_code == 0 and "ghost" in r.stdout and "(stale)" in r.stdout and "bob" not in r.stdout
+    assert "1 with a stale claim" in r.stderr
+
+    r = run("queue", "claim", stale, "-r", "alice", "--db", store_url)
+    assert r.exit_code == 0 and f"claimed case {stale} for alice until" in r.stdout
+    r = run("queue", "verdict", stale, "bad", "-r", "ghost", "--db", store_url)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "ghost's claim on case" in r.stderr and "alice took the case over" in r.stderr
+    r = run("queue", "show", stale, "--db", store_url, "--format", "json")
+    assert [c["end_reason"] for c in json.loads(r.stdout)["claims"]] == ["expired", None]
+
+
+@pytest.mark.parametrize("lease", ["0", "-5", "nan", "1e12"])
+def test_a_bad_lease_is_a_usage_error(tmp_path, lease):
+    r = run("queue", "claim", "-r", "alice", "--lease", lease, "--db", tmp_path / "review.db")
+    assert r.exit_code == 2 and "--lease is a number of minutes" in r.stderr and "Traceback" not in r.output

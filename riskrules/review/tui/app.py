@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from textual.app import App
@@ -62,6 +62,7 @@ class ReviewApp(App[None]):
         refresh_seconds: float | None = 30.0,
         retry_delays: Sequence[float] = DEFAULT_DELAYS,
         ruleset: str | Path | None = None,
+        claim_lease: timedelta | None = None,
     ) -> None:
         super().__init__()
         self.store_url = store_url
@@ -70,7 +71,7 @@ class ReviewApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.retry_delays = tuple(retry_delays)
         self.ruleset = Path(ruleset) if ruleset is not None else None
-        self.service = ReviewService(store_url)
+        self.service = ReviewService(store_url, clock=clock, claim_lease=claim_lease)
         # note drafts by case id: they outlive the case screen and any outage
         self.drafts: dict[int, str] = {}
         self.sub_title = f"reviewer {reviewer}"
@@ -106,13 +107,15 @@ def default_reviewer() -> str:
     return os.environ.get("RISKRULES_REVIEWER") or getpass.getuser()
 
 
-def run_tui(db_url: str | None = None, reviewer: str | None = None, *, ruleset: str | Path | None = None) -> int:
+def run_tui(db_url: str | None = None, reviewer: str | None = None, *, ruleset: str | Path | None = None,
+            claim_lease: timedelta | None = None) -> int:
     """Run the review TUI until the reviewer quits; returns the process exit code.
 
     ``db_url`` defaults to the store's default file, ``reviewer`` to
     ``$RISKRULES_REVIEWER`` or the login name, ``ruleset`` (the folder learned rules
-    go to) to ``rulesets/<the case's ruleset>``.
+    go to) to ``rulesets/<the case's ruleset>``, ``claim_lease`` (how long this
+    reviewer's claims last) to the store's 30 minutes.
     """
-    app = ReviewApp(db_url or DEFAULT_PATH, reviewer or default_reviewer(), ruleset=ruleset)
+    app = ReviewApp(db_url or DEFAULT_PATH, reviewer or default_reviewer(), ruleset=ruleset, claim_lease=claim_lease)
     app.run()
     return app.return_code or 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,15 +124,19 @@ class ReviewService:
 
     MAX_LINKED = 50
 
-    def __init__(self, store_url: str) -> None:
+    def __init__(self, store_url: str, *, clock: Callable[[], datetime] | None = None,
+                 claim_lease: timedelta | None = None) -> None:
         self.store_url = store_url
+        # the app's clock and lease for the claims this reviewer makes
+        self._options: dict[str, Any] = {"clock": clock, "claim_lease": claim_lease}
+        self._options = {k: v for k, v in self._options.items() if v is not None}
         self._store: Store | None = None
         self._lock = threading.Lock()
 
     def _call(self, fn: Callable[[Store], T]) -> T:
         with self._lock:
             if self._store is None:
-                self._store = Store.open(self.store_url)
+                self._store = Store.open(self.store_url, **self._options)
             store = self._store
         try:
             return fn(store)

@@ -110,6 +110,7 @@ def _seed(store: Store, patch: pytest.MonkeyPatch) -> list[int]:
     for n, (ruleset, amount, pd, platforms, dti, accounts, fired, near, links, sla_h, verdicts) in enumerate(CASES, 1):
         opened = NOW - timedelta(minutes=AGE_MINUTES[n - 1])
         patch.setattr(store_queue, "utcnow", lambda opened=opened: opened)
+        patch.setattr(store, "clock", lambda opened=opened: opened)
         evidence = _evidence(n, amount=amount, pd=pd, platforms=platforms, dti=dti, accounts=accounts,
                              fired=fired, near=near, links=links, ruleset=ruleset)
         decision = store.log_decision(
@@ -124,5 +125,7 @@ def _seed(store: Store, patch: pytest.MonkeyPatch) -> list[int]:
             store.record_verdict(case.id, "bob", verdict, note=f"checked {verdict}")
         ids.append(case.id)
     patch.setattr(store_queue, "utcnow", lambda: NOW - timedelta(minutes=30))
-    store.claim(ids[-1], "bob")  # someone else holds the last case
+    patch.setattr(store, "clock", lambda: NOW - timedelta(minutes=30))
+    patch.setattr(store, "claim_lease", timedelta(hours=8))
+    store.claim(ids[-1], "bob")  # someone else holds the last case (and will, all day)
     return ids
