@@ -251,7 +251,7 @@ def rules_propose(case_id: int, ruleset: RulesetOpt = None, db: DbOpt = DEFAULT_
     _format(format)
     from .backtest import backtest_candidates, diagnose
     from .learn import Candidate, propose
-    from .learned import rule_id_for, save_learned_rule
+    from .learned import propose_learned_rule
 
     store = _store(db)
     try:
@@ -278,18 +278,16 @@ def rules_propose(case_id: int, ruleset: RulesetOpt = None, db: DbOpt = DEFAULT_
             raise _fail(f"{chosen.expression}: " + "; ".join(chosen.diagnostics))
         if not reviewer.strip():
             raise _fail("--reviewer is required to save a rule", 2)
-        try:
-            p = store.create_proposal(engine.ruleset["name"], chosen.expression, reviewer, action=action,
-                                      provenance={"case_ids": result.case_ids, "learner": chosen.learner},
-                                      backtest=chosen.backtest)
-            rule_id = rule_id_for(p.id)
-            provenance = {"proposal_id": p.id, "case_ids": result.case_ids, "reviewer": reviewer,
-                          "learner": chosen.learner, "backtest": chosen.backtest}
-            save_learned_rule(folder, chosen.expression, rule_id, action, reason, provenance, case.evidence["input"])
-            store.set_proposal_status(p.id, "shadow", reviewer)
+        try:  # all or nothing: a failed save leaves no proposal and the learned rules untouched
+            p, saved = propose_learned_rule(
+                store, folder, engine.ruleset["name"], chosen.expression, reviewer, action=action, reason=reason,
+                case_input=case.evidence["input"], backtest=chosen.backtest,
+                provenance={"case_ids": result.case_ids, "learner": chosen.learner},
+                rule_provenance={"case_ids": result.case_ids, "reviewer": reviewer, "learner": chosen.learner,
+                                 "backtest": chosen.backtest})
         except _errors() as exc:
             raise _fail(_describe(exc)) from None
-        data["saved"] = {"proposal_id": p.id, "rule_id": rule_id, "expression": chosen.expression}
+        data["saved"] = {"proposal_id": p.id, "rule_id": saved.rule_id, "expression": chosen.expression}
     if format == "json":
         _json(data)
         return

@@ -183,3 +183,49 @@ def test_keyword_path_segments_are_backtick_quoted():
     text = _conjunction([("device.and==x", ">", 0.5), ("applicant.not", "<=", 0.5)], kinds)
     assert text == 'device.`and` == "x" and not applicant.`not`'
     parse_expression(text)
+
+
+def _no_include(ruleset: Path) -> None:
+    text = (ruleset / "ruleset.yaml").read_text(encoding="utf-8")
+    (ruleset / "ruleset.yaml").write_text(text.replace("include: [learned.yaml]", ""), encoding="utf-8")
+
+
+def _unwritable_tests(ruleset: Path) -> None:
+    # the generated test cannot be written (a folder where the file goes): learned.yaml
+    # has already been written by then and must be put back
+    (ruleset / "tests" / "learned.yaml").mkdir(parents=True)
+
+
+@pytest.mark.parametrize(("expression", "break_it", "message"), [
+    ("device.nope >= 5", None, "does not check"),
+    ("device.accounts >= 5", _no_include, "does not include learned.yaml"),
+    ("device.accounts >= 5", _unwritable_tests, "was not saved"),
+], ids=["rule-does-not-check", "ruleset-without-include", "test-file-unwritable"])
+def test_a_failed_save_leaves_no_proposal_and_the_files_as_they_were(store, ruleset, sample, expression, break_it,
+                                                                      message):
+    from riskrules.review.learned import propose_learned_rule
+
+    if break_it is not None:
+        break_it(ruleset)
+    files = {p.relative_to(ruleset): p.read_bytes() for p in ruleset.rglob("*") if p.is_file()}
+    with pytest.raises(LearnedRuleError, match=message):
+        propose_learned_rule(store, ruleset, "origination", expression, "alice", action="review", reason="X",
+                             case_input=sample, provenance={"case_ids": [1]}, now=NOW)
+    assert store.list_proposals() == []
+    assert store.audit_log(entity="proposal") == []
+    assert {p.relative_to(ruleset): p.read_bytes() for p in ruleset.rglob("*") if p.is_file()} == files
+
+
+def test_a_saved_rule_is_a_shadow_proposal_with_its_rule_and_test(store, ruleset, sample):
+    from riskrules.review.learned import propose_learned_rule
+
+    proposal, saved = propose_learned_rule(
+        store, ruleset, "origination", "device.accounts >= 5", "alice", action="review", reason="X",
+        case_input=sample, provenance={"case_ids": [1]}, rule_provenance={"reviewer": "alice"}, now=NOW)
+    assert saved.rule_id == f"LRN-{proposal.id:03d}"
+    assert store.get_proposal(proposal.id).status == "shadow"
+    assert [e.action for e in store.audit_log(entity="proposal")] == ["proposal.created", "proposal.status"]
+    [rule] = read_rules(ruleset)
+    assert (rule["id"], rule["status"], rule["provenance"]) == (
+        saved.rule_id, "shadow", {"proposal_id": proposal.id, "reviewer": "alice"})
+    assert not list(ruleset.rglob("*.tmp"))

@@ -408,6 +408,39 @@ class Store:
                 action=action, provenance=provenance, backtest=backtest,
             )
 
+    @contextlib.contextmanager
+    def creating_proposal(
+        self,
+        ruleset: str,
+        expression: str,
+        proposed_by: str,
+        *,
+        status: str = "draft",
+        action: str | None = None,
+        provenance: Mapping[str, Any] | None = None,
+        backtest: Mapping[str, Any] | None = None,
+    ) -> Iterator[RuleProposal]:
+        """Create a proposal (moved on to ``status``) and commit it only if the ``with``
+        body succeeds: if the body raises, no proposal row and no audit entry remain.
+
+        For work that needs the proposal's id and must stand or fall with it, such as
+        writing the rule into the ruleset's learned rules. The write transaction stays
+        open during the body, so keep the body short and do not call this store in it.
+
+        >>> with store.creating_proposal("origination", "device.accounts >= 5", "alice",
+        ...                              status="shadow") as proposal:   # doctest: +SKIP
+        ...     write_rule(f"LRN-{proposal.id:03d}")                      # doctest: +SKIP
+        """
+        with self._write() as session:
+            proposal = proposals.create(
+                session, ruleset=ruleset, expression=expression, proposed_by=proposed_by,
+                action=action, provenance=provenance, backtest=backtest,
+            )
+            if status != proposal.status:
+                assert proposal.id is not None
+                proposal = proposals.set_status(session, proposal.id, status, proposed_by)
+            yield proposal
+
     def set_proposal_status(self, proposal_id: int, status: str, actor: str) -> RuleProposal:
         """Move a proposal along draft -> shadow -> active (or to rejected).
 

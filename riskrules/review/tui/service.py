@@ -245,11 +245,12 @@ class ReviewService:
                   case_ids: list[int], learner: str = "reviewer", backtest: dict | None = None,
                   action: str = "review", reason: str = "LEARNED_PATTERN", now: datetime | None = None) -> SavedRule:
         """Save ``expression`` as a shadow rule the way ``riskrules rules propose`` does: a store
-        proposal, the rule with its provenance in learned.yaml and a generated test."""
+        proposal, the rule with its provenance in learned.yaml and a generated test, all
+        or nothing (``learned.propose_learned_rule``)."""
         from riskrules import Engine
         from riskrules.review.backtest import backtest_candidates
         from riskrules.review.learn import Candidate
-        from riskrules.review.learned import LearnedRuleError, rule_id_for, ruleset_file, save_learned_rule
+        from riskrules.review.learned import LearnedRuleError, propose_learned_rule, ruleset_file
 
         def write(store: Store) -> SavedRule:
             src = ruleset_file(ruleset_dir)
@@ -261,18 +262,16 @@ class ReviewService:
                 if chosen.diagnostics:
                     raise LearnedRuleError(f"{expression}: " + "; ".join(chosen.diagnostics))
                 figures = chosen.backtest
-            proposal = store.create_proposal(engine.ruleset["name"], expression, reviewer, action=action,
-                                             provenance={"case_ids": case_ids, "learner": learner},
-                                             backtest=figures)
-            assert proposal.id is not None
-            rule_id = rule_id_for(proposal.id)
             when = now or datetime.now(timezone.utc)
-            provenance = {"proposal_id": proposal.id, "case_id": case.id, "case_ids": case_ids, "reviewer": reviewer,
-                          "proposed_at": when.isoformat(), "learner": learner, "backtest": figures}
-            saved = save_learned_rule(src.parent, expression, rule_id, action, reason, provenance,
-                                      (case.evidence or {}).get("input") or {}, now=when)
-            store.set_proposal_status(proposal.id, "shadow", reviewer)
-            return SavedRule(proposal.id, rule_id, expression, saved.learned_file, saved.test_file, saved.shadow_fired)
+            proposal, saved = propose_learned_rule(
+                store, src.parent, engine.ruleset["name"], expression, reviewer, action=action, reason=reason,
+                case_input=(case.evidence or {}).get("input") or {}, backtest=figures, now=when,
+                provenance={"case_ids": case_ids, "learner": learner},
+                rule_provenance={"case_id": case.id, "case_ids": case_ids, "reviewer": reviewer,
+                                 "proposed_at": when.isoformat(), "learner": learner, "backtest": figures})
+            assert proposal.id is not None
+            return SavedRule(proposal.id, saved.rule_id, expression, saved.learned_file, saved.test_file,
+                             saved.shadow_fired)
 
         return self._call(write)
 
