@@ -10,6 +10,11 @@ Cases that share an identifier with the target (a device, an emergency contact, 
 employer: ``LINK_FIELDS``) come first, as an investigator following links would
 take them: rings and bursts show in shared values before they show in statistics.
 
+Not the same question as ``tui/similar.py`` (which past *labelled* cases look like
+this one, Gower's distance over the evidence snapshot): there every feature counts
+evenly and text and missing values count too; here the target's unusual values
+dominate on purpose. One distance for both would make one of them worse.
+
 >>> for case, distance in similar_cases(engine, store, 17, k=5): ...   # doctest: +SKIP
 """
 from __future__ import annotations
