@@ -24,6 +24,7 @@ from . import functions, ir
 from .batch_input import INPUT_ERROR, DataError, polars_type, prepare  # noqa: F401 - DataError: what decide_frame raises
 from .functions._common import now_expr
 from .program import Program
+from .types import BOOL
 
 FAULT = "!"
 ENGINE = "in-memory"  # polars collect engine: shares common sub-expressions (half the CPU of streaming here)
@@ -71,6 +72,10 @@ class _Gen:
         self.cell: tuple | None = None
         self.cols: dict[str, tuple[pl.Expr, dict]] = {}
         self.per_row: list[str] = []
+        # calls over input fields only: computed once per distinct call, before the features
+        self.shared: dict[tuple, tuple[pl.Expr, dict]] = {}
+        self.shared_level: dict[str, int] = {}
+        self.shared_stages: dict[int, list[pl.Expr]] = {}
 
     # -- nodes -> (value, effects) ---------------------------------------------------
     def x(self, n) -> tuple[pl.Expr, dict]:
@@ -230,6 +235,26 @@ class _Gen:
         fn = functions.get(n.func)
         if n.func == "now" and not n.args:
             return now_expr(self.now).dt.convert_time_zone("UTC"), {}
+        key = _input_call_key(n)
+        if key is None:
+            return self._call(n, fn)
+        hit = self.shared.get(key)
+        if hit is None:
+            hit = self.shared[key] = self._share(*self._call(n, fn))
+        return hit
+
+    def _share(self, value, eff):
+        """Hidden columns for a call's value and effects, in a stage before the features."""
+        name = f"__call{len(self.shared)}"
+        cols = _eff_columns(name, value, eff)
+        level = 1 + max((self.shared_level[r] for c in cols for r in c.meta.root_names() if r in self.shared_level),
+                        default=-1)
+        for c in cols:
+            self.shared_level[c.meta.output_name()] = level
+        self.shared_stages.setdefault(level, []).extend(cols)
+        return pl.col(name), {k: pl.col(f"{name}{k}") for k in eff}
+
+    def _call(self, n, fn):
         if fn.null_safe:
             pairs = [self.x(a) for a in n.args]
             vals, present, eff = [v for v, _ in pairs], None, _merge(*[e for _, e in pairs])
@@ -240,8 +265,12 @@ class _Gen:
         if fn.polars is not None and literal:
             args = head + [n.args[i].value if i in fn.literal_params else v for i, v in enumerate(vals)]
             value = fn.polars(*args)
-            if fn.polars_fault is not None:
-                f = _truth(fn.polars_fault(*args))
+            fault = fn.polars_fault(*args) if fn.polars_fault is not None else None
+            if fn.requires is not None:  # faults where the predicate fails; over inputs, one column for all
+                ok, _ = self.x_Call(ir.Call(fn.requires, n.args, BOOL, n.nullable))
+                value, fault = pl.when(ok).then(value), ~ok
+            if fault is not None:
+                f = _truth(fault)
                 eff = _merge(eff, {FAULT: f if present is None else (present & f)})
             if present is not None and not fn.null_safe:
                 value = pl.when(present).then(value)
@@ -275,6 +304,19 @@ class _Gen:
 
     def x_Range(self, n):  # pragma: no cover - ranges are lowered to comparisons
         raise AssertionError("ranges do not reach the IR")
+
+
+def _input_call_key(n) -> tuple | None:
+    """(function, arguments) of a call that reads input fields and literals only, else None."""
+    nodes = list(ir.walk(n))[1:] if n.args else []
+    if not any(isinstance(x, ir.Path) for x in nodes) or not all(isinstance(x, (ir.Path, ir.Const)) for x in nodes):
+        return None
+    key = (n.func, n.args)
+    try:
+        hash(key)
+    except TypeError:  # a literal that does not hash
+        return None
+    return key
 
 
 def _eff_columns(name: str, value: pl.Expr, eff: dict) -> list[pl.Expr]:
@@ -515,6 +557,8 @@ def build_plan(prog: Program, now: dt.datetime):
     table_cols = {f"__t_{n}.{o}": f"table:{n}.{o}" for n, t in prog.tables.items() for o in t.outputs}
     model_cols = {f"model:{n}" + ("" if o == "probability" else ".points"): pl.col(f"__m_{n}").struct.field(o)
                   for n in prog.models for o in ("probability", "points")}
+
+    stages[:0] = [g.shared_stages[lv] for lv in sorted(g.shared_stages)]
 
     def run(frame: pl.DataFrame) -> pl.DataFrame:
         lf = frame.lazy()

@@ -107,3 +107,38 @@ def test_an_optional_object_missing_in_every_row(tmp_path):
                                  "rules": [{"id": "R", "when": "extra.b is missing", "action": "review"}]})
     res = decide_frame(eng, pl.DataFrame({"a": [{"x": 1}], "extra": [None]}), now=NOW)
     assert res["outcome"].to_list() == ["review"] and res["input_error"].to_list() == [None]
+
+
+ID_CASES = ["11010519491231002X", "11010519491231002x", "110105194912310021", "440304200802291234",
+            "110105194913310028", "110105189912310020", "990105194912310025", "1101051949123100", "", None]
+PHONE_CASES = ["13800138000", "+86 13800138000", "86-13912345678", "12800138000", "1380013800", None]
+
+
+def test_identity_checks_shared_between_calls_fault_as_per_event(tmp_path):
+    # the ID accessors and phone normaliser read one shared validity column per argument;
+    # unguarded calls must still fault exactly where the number is invalid
+    from .helpers import engine_from
+
+    eng = engine_from(tmp_path, {
+        "ruleset": "t", "version": "1", "schema": {"p": {"id?": "string", "phone?": "string", "other?": "string"}},
+        "features": {"ok": {"expr": "cn_id_valid(p.id)"},
+                     "age": {"expr": "if ok then cn_id_age(p.id) else null"},
+                     "phone11": {"expr": "if cn_phone_valid(p.phone) then cn_phone_normalize(p.phone) else null"}},
+        "rules": [
+            {"id": "AGE", "when": "age < 30", "action": "review"},
+            {"id": "RAW_AGE", "when": "cn_id_age(p.id) >= 70", "action": "decline"},
+            {"id": "BORN", "when": "years_since(cn_id_birth_date(p.id)) >= 60", "action": "review"},
+            {"id": "SEX", "when": 'cn_id_gender(p.id) == "male" and cn_id_province(p.id) == "44"', "action": "review"},
+            {"id": "REGION", "when": 'cn_id_region(p.other) == "110105"', "action": "review"},
+            {"id": "PHONE", "when": 'phone11 == "13800138000"', "action": "review"},
+            {"id": "RAW_PHONE", "when": 'cn_phone_normalize(p.phone) == "13912345678"', "action": "decline"},
+        ]})
+    rows = [{"p": {"id": i, "phone": PHONE_CASES[k % len(PHONE_CASES)], "other": ID_CASES[(k + 3) % len(ID_CASES)]}}
+            for k, i in enumerate(ID_CASES * 3)]
+    res = decide_frame(eng, pl.DataFrame(rows), now=NOW)
+    for row, b in zip(rows, res.iter_rows(named=True)):
+        d = eng.decide(row, now=NOW)
+        assert (b["outcome"], b["fired"], b["errors"], b["reasons"]) == \
+            (d.outcome, list(d.fired), [e["where"] for e in d.errors], d.reason_codes), row
+    assert {"rule:RAW_AGE", "rule:REGION", "rule:RAW_PHONE"} <= {e for es in res["errors"] for e in es}
+    assert {"AGE", "BORN", "SEX", "REGION", "PHONE", "RAW_PHONE"} <= {r for rs in res["fired"] for r in rs}

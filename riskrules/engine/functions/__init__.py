@@ -25,6 +25,13 @@ exactly those rows, so the batch backend can report them as faults; the value
 Expr is then null there. A function whose faults cannot be expressed that way
 has no polars form.
 
+``requires`` names a predicate builtin over the same arguments instead of a
+``polars_fault``: the function faults exactly where the predicate is false, and
+its ``polars`` form need only be right where the predicate holds. The batch
+backend then computes the predicate once per distinct argument and shares it
+(the ``cn_id_*`` accessors all read one ``cn_id_valid``); :meth:`Builtin.polars_checked`
+gives the self-contained form.
+
 ``returns`` is a type or, for generic functions, a callable over the argument
 types; it raises :class:`ArgTypeError` when they do not fit, and the checker
 reports the message at the call.
@@ -33,6 +40,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
+
+import polars as pl
 
 from ..types import Type
 
@@ -56,6 +65,16 @@ class Builtin:
     null_safe: bool = False  # impl handles None arguments itself
     context: str | None = None  # "now": impl receives the decision time first
     polars_fault: Callable[..., Any] | None = None  # same args as polars -> bool Expr
+    requires: str | None = None  # a predicate builtin, same args: faults exactly where it is false
+
+    def polars_checked(self, *args):
+        """(value, fault or None): the polars form with its faults, ``requires`` included."""
+        value = self.polars(*args)
+        if self.requires is None:
+            return value, (self.polars_fault(*args) if self.polars_fault is not None else None)
+        pred = get(self.requires)
+        ok = pred.polars(*(args[1:] if self.context == "now" and pred.context != "now" else args))
+        return pl.when(ok).then(value), ~ok
 
     def call(self, args, now=None):
         """Reference semantics of a call: the missing-argument guard, then the impl.

@@ -56,9 +56,8 @@ def agree(name: str, rows: list[list], now=NOW, now_as_column=False) -> None:
     args = [rows[0][j] if j in b.literal_params else pl.col(f"a{j}") for j in range(width)]
     if b.context == "now":
         args = [pl.col("now") if now_as_column else now, *args]
-    exprs = [b.polars(*args).alias("value")]
-    if b.polars_fault is not None:
-        exprs.append(b.polars_fault(*args).alias("fault"))
+    value, fault = b.polars_checked(*args)
+    exprs = [value.alias("value")] + ([fault.alias("fault")] if fault is not None else [])
     out = frame.select(exprs).to_dicts()
     for row, got in zip(rows, out):
         try:

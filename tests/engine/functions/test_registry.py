@@ -25,6 +25,10 @@ def test_well_formed(name):
     assert all(0 <= i < len(b.params) for i in b.literal_params)
     assert bool(b.literal_params) == (b.validate is not None), "literals are validated"
     assert b.polars_fault is None or b.polars is not None
+    if b.requires is not None:  # a vectorised predicate over the same arguments, instead of polars_fault
+        pred = BUILTINS[b.requires]
+        assert b.polars is not None and b.polars_fault is None and pred.polars is not None
+        assert pred.params == b.params and pred.returns == T.BOOL and not pred.literal_params
     assert b.signature().startswith(f"{name}(")
     ps = list(inspect.signature(b.impl).parameters.values())
     if b.context == "now":
