@@ -2,16 +2,21 @@
 
 Short lists (tags, cells, outputs) are written in flow style; expressions are
 strings; table outputs that are number, boolean or null literals are written
-as YAML values, every other output as an expression string.
+as YAML values, every other output as an expression string. Comments the
+reader kept go on their own lines before their items (:mod:`riskrules.dsl.comments`).
 """
 from __future__ import annotations
 
+import re
 
 import yaml
 
 from . import ast as A
+from .comments import comments_of, place
 from .fmt_expr import format_cell, format_expr
 from .fmt_rules import format_type, own_rules
+from .yaml_comments import output_lines
+from .yaml_safe import compose
 
 
 class _Flow(list):
@@ -63,7 +68,22 @@ def format_yaml(rs: A.Ruleset) -> str:
         doc["include"] = _Flow(rs.includes)
     if rs.tests is not None:
         doc["tests"] = rs.tests
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6, default_flow_style=False)
+    text = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6, default_flow_style=False)
+    comments = comments_of(rs)
+    if not comments:
+        return text
+    printed, problems = compose(text, "<fmt>")
+    assert not problems, problems  # our own output
+    return place(text.split("\n")[:-1], output_lines(printed), comments, escape=yaml_comment_text)
+
+
+# YAML holds printable characters only, and ends a comment at any of its line breaks
+_NOT_IN_YAML_COMMENT = re.compile(r"[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
+
+
+def yaml_comment_text(text: str) -> str:
+    """A comment as YAML can hold it: other characters (from a ``.rules`` file) written as ``\\uXXXX``."""
+    return _NOT_IN_YAML_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _num(value: float):

@@ -9,6 +9,7 @@ positioned :class:`Diagnostic` objects; a lark exception never escapes.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,7 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 
 from . import ast as A
+from . import comments as C
 from .diagnostics import Diagnostic, RulesetError, SourceCache, error
 from .limits import MAX_FILE_BYTES, MAX_PARSER_STACK, DepthTree, NestingTooDeep, check_tree, scan_brackets, too_deep
 from .positions import Locator, text_locator
@@ -42,7 +44,19 @@ def get_lark(start: str) -> Lark:
         propagate_positions=True,
         maybe_placeholders=True,
         tree_class=DepthTree,
+        lexer_callbacks={"COMMENT": _on_comment},
     )
+
+
+_LEXED_COMMENTS: contextvars.ContextVar[list | None] = contextvars.ContextVar("riskrules_lexed_comments", default=None)
+
+
+def _on_comment(token):
+    """Lexer callback: comments are ignored by the grammar, but ``fmt`` keeps them."""
+    found = _LEXED_COMMENTS.get()
+    if found is not None:
+        found.append(token)
+    return token
 
 
 def parse_tree(text: str, start: str, locate: Locator):
@@ -58,6 +72,8 @@ def parse_tree(text: str, start: str, locate: Locator):
     if bracket_problem is not None:
         return None, [bracket_problem], None
     lark = get_lark(start)
+    lexed = [] if C.collecting_active() else None
+    reset = _LEXED_COMMENTS.set(lexed)
     try:
         tree = _parse_guarded(lark, text)
     except UnexpectedInput as exc:
@@ -70,9 +86,13 @@ def parse_tree(text: str, start: str, locate: Locator):
         return None, [diag], len(text) if offset is None else offset
     except NestingTooDeep as exc:
         return None, [too_deep(locate(exc.start, exc.start + 1))], None
+    finally:
+        _LEXED_COMMENTS.reset(reset)
     problems = check_tree(tree, locate)
     if problems:
         return None, problems, None
+    if lexed:
+        C.record(C.comment(t.value, locate(t.start_pos, t.end_pos)) for t in lexed)
     return tree, [], None
 
 

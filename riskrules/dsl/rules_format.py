@@ -10,10 +10,12 @@ import re
 from typing import Iterable
 
 from . import ast as A
+from .comments import attach, collecting
 from .diagnostics import Diagnostic, RulesetError, SourceCache, error
 from .parser import parse_tree
 from .positions import LineIndex, text_locator
 from .resources import load_list_file, normalise
+from .rules_anchors import rules_anchors
 from .rules_transform import Clause, RulesTransformer
 from .schema import check_type_names, schema_from_file
 
@@ -32,13 +34,15 @@ def parse_rules_text(text: str, path: str = "<rules>", *, sources: SourceCache |
     sources = sources if sources is not None else SourceCache()
     text = normalise(text)
     sources.add(path, text)
-    clauses, problems = parse_clauses(text, path)
+    with collecting() as found:
+        clauses, problems = parse_clauses(text, path)
     if problems:
         raise RulesetError(problems, sources)
     assembler = Assembler(path, sources)
     ruleset = assembler.ruleset(clauses, A.Span(path, 1, 1, *LineIndex(text).position(len(text))))
     if assembler.diags:
         raise RulesetError(assembler.diags, sources)
+    ruleset.extra["comments"] = attach(found, rules_anchors(clauses), text.split("\n"))
     return ruleset
 
 

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from . import ast as A
 from . import yaml_models as M
+from .comments import attach, collecting
 from .diagnostics import RulesetError, SourceCache, error
 from .limits import MAX_FILE_BYTES
 from .resources import normalise, read_source
 from .yaml_build import YamlBuilder, validate_file
+from .yaml_comments import yaml_anchors
 from .yaml_models import IncludeFile, RulesetFile, json_schema
 from .yaml_safe import compose
 
@@ -64,16 +66,19 @@ def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | No
         raise RulesetError([error("E114", "empty ruleset file: missing key 'ruleset'", A.Span.unknown(path))], sources)
     spec, problems = validate_file(doc, M.RulesetFile)
     b = YamlBuilder(doc, sources)
-    includes, included_rules = b.includes()
-    parts = dict(
-        schema=b.schema(), lists=b.lists(), features=b.features(), models=b.models(), outcomes=b.outcomes(),
-        rules=b.rules() + included_rules, tables=b.tables(), decision=b.decision(), review=b.review(),
-    )
+    with collecting() as in_expressions:  # `#` comments inside expression strings
+        includes, included_rules = b.includes()
+        parts = dict(
+            schema=b.schema(), lists=b.lists(), features=b.features(), models=b.models(), outcomes=b.outcomes(),
+            rules=b.rules() + included_rules, tables=b.tables(), decision=b.decision(), review=b.review(),
+        )
     problems += b.diags
     if problems or spec is None:
         raise RulesetError(problems, sources)
+    found = doc.comments + [c for c in in_expressions if c.span.file == path]
+    comments = attach(found, yaml_anchors(doc), text.split("\n"))
     return A.Ruleset(
         name=b.text(("ruleset",), spec.ruleset), version=b.text(("version",), spec.version), span=doc.span(doc.root), description=spec.description,
         on_error=spec.on_error, tests=spec.tests, includes=includes, source=path,
-        extra={"sources": sources}, **parts,
+        extra={"sources": sources, "comments": comments}, **parts,
     )

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .ast import Span
 from .diagnostics import Diagnostic, error
 from .positions import LineIndex, Locator, mapped_locator, yaml_scalar_offsets
+from .yaml_comments import GapComments
 
 MAX_ALIASES = 100
 MAX_NODES = 200_000
@@ -42,9 +43,15 @@ class _TooManyAliases(Exception):
 class _ComposingLoader(yaml.SafeLoader):
     """A SafeLoader that counts aliases while composing."""
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.alias_count = 0
+        self.gaps = GapComments(stream)
+
+    def get_token(self):
+        token = super().get_token()
+        self.gaps.feed(token)  # the comments between tokens, for fmt
+        return token
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -65,6 +72,7 @@ class YamlDoc:
     keys: dict = field(default_factory=dict)  # path -> key node (mapping entries only)
     root: Node | None = None
     index: LineIndex | None = None
+    comments: list = field(default_factory=list)  # riskrules.dsl.comments.Comment, not yet attached
 
     def span(self, node: Node) -> Span:
         a, b = node.start_mark, node.end_mark
@@ -96,6 +104,8 @@ def compose(text: str, file: str) -> tuple[YamlDoc, list[Diagnostic]]:
     loader = _ComposingLoader(text)
     try:
         doc.root = loader.get_single_node()
+        loader.gaps.finish()
+        doc.comments = loader.gaps.comments(file, doc.index)
     except _TooManyAliases as e:
         return doc, [error("E111", f"more than {MAX_ALIASES} YAML aliases", _mark_span(file, e.mark),
                            hint="write the values out; aliases are limited to keep loading cheap")]
