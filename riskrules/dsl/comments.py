@@ -11,8 +11,10 @@ its own line(s) just before the line of its key, indented like it.
 How a comment at position *p* is attached (:func:`attach`), given the items
 with their start and (where known) content end:
 
-* a trailing comment (code before it on its line) belongs to the deepest item
-  on that line that starts before it, ``when: x > 1  # note`` to the ``when``;
+* a trailing comment (code before it on its line) belongs to the first item
+  that starts on that line, ``when: x > 1  # note`` to the ``when``,
+  ``- id: R1  # note`` to the rule (on a continuation line: to the deepest item
+  spanning it);
 * any other comment belongs to the next item that starts after it, unless it
   sits inside an item that the next one is not part of (after the last line of
   an expression, say): then it belongs to that enclosing item;
@@ -116,8 +118,12 @@ def attach(comments: Sequence[Comment], anchors: Sequence[Anchor], lines: Sequen
         chain = list(_chain(before, by_key))  # the item just before and its ancestors, deepest first
         line = lines[c.span.line - 1] if c.span.line <= len(lines) else ""
         key = None
-        if line[: c.span.col - 1].strip():  # trailing
-            key = next((a.key for a in chain if a.start[0] <= pos[0] <= (a.end or a.start)[0]), None)
+        if line[: c.span.col - 1].strip():  # trailing: the first item on its line, else one spanning it
+            first = bisect_right(starts, (pos[0], 0))
+            if first < i and ordered[first].start[0] == pos[0]:
+                key = ordered[first].key
+            else:
+                key = next((a.key for a in chain if a.start[0] <= pos[0] <= (a.end or a.start)[0]), None)
         if key is None:
             inside = next((a for a in chain if a.end is not None and a.start < pos < a.end), None)
             if after is not None and (inside is None or after.key[: len(inside.key)] == inside.key):
