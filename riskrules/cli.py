@@ -6,6 +6,7 @@ found (diagnostics, failing tests, bad input lines), 2 usage errors.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -128,10 +129,36 @@ def fmt(path: PathArg,
     if write:
         if to and kind != ("rules" if path.suffix == ".rules" else "yaml"):
             raise _usage("--write keeps the file's format; redirect the output to convert")
-        path.write_text(text, encoding="utf-8")
+        try:
+            _replace_file(path, text)
+        except OSError as exc:
+            raise _usage(f"{_esc(str(path))}: cannot write: {_esc(exc.strerror or str(exc))}") from None
         err.print(f"formatted {path}")
         return
     sys.stdout.write(text)
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    The rename is atomic, so an interrupted write leaves the old file whole; the
+    new file keeps the old one's permission bits.
+    """
+    import tempfile
+
+    path = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 @app.command("compile")
