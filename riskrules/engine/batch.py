@@ -76,6 +76,15 @@ class _Gen:
         self.shared: dict[tuple, tuple[pl.Expr, dict]] = {}
         self.shared_level: dict[str, int] = {}
         self.shared_stages: dict[int, list[pl.Expr]] = {}
+        # scorecard reason codes travel as numbers into this list until the distinct combinations
+        self.model_codes: list[str] = []
+
+    def model_code(self, reason: str | None) -> int | None:
+        if reason is None:
+            return None
+        if reason not in self.model_codes:
+            self.model_codes.append(reason)
+        return self.model_codes.index(reason)
 
     # -- nodes -> (value, effects) ---------------------------------------------------
     def x(self, n) -> tuple[pl.Expr, dict]:
@@ -323,56 +332,29 @@ def _eff_columns(name: str, value: pl.Expr, eff: dict) -> list[pl.Expr]:
     return [value.alias(name)] + [e.alias(f"{name}{k}") for k, e in eff.items()]
 
 
-def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list]:
-    """A scorecard as expressions: the result struct, effects, and (lost, code) per feature."""
+def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list, list]:
+    """A scorecard as expressions: the result struct, effects, (lost, code) per feature, and a
+    stage before it giving each feature's bin as a small integer.
+
+    Every bin condition is evaluated once, in the bin column; points, reason codes and the
+    no-bin fault read that column (polars would otherwise evaluate the condition chains again
+    in each of them).
+    """
     card = m.model
     total = pl.lit(card.spec.intercept, dtype=pl.Float64)
     nodes = list(m.inputs)
-    eff, reach, contribs, nobin = {}, None, [], None
-    for (fname, kind, bins, best), node in zip(card._features, nodes):
+    eff, reach, contribs, nobin, bin_cols = {}, None, [], None, []
+    for k, ((fname, kind, bins, best), node) in enumerate(zip(card._features, nodes)):
         v, e = gen.x(node)
         eff = _merge(eff, _gate(e, reach))
         if FAULT in e:
             reach = _and(reach, ~e[FAULT])
-        missing = v.is_null()
-        if node.type.is_numeric:
-            missing = missing | v.cast(pl.Float64).is_nan()
-        other = next((b for b in reversed(bins) if b.other), None)
-        miss_bin = next((b for b in bins if b.missing), None)
-        conds = []
-        if miss_bin is not None:
-            conds.append((missing, miss_bin))
-        for b in bins:
-            if b.other or b.missing:
-                continue
-            if b.values is not None:
-                c = v.is_in(list(b.values)) if kind == "category" or not node.type.is_numeric else \
-                    v.cast(pl.Float64).is_in([float(x) for x in b.values if not isinstance(x, str)])
-            elif kind == "numeric":
-                c = pl.lit(True)
-                if b.min is not None:
-                    c = c & (v >= b.min)
-                if b.max is not None:
-                    c = c & (v < b.max)
-            else:
-                continue
-            conds.append((~missing & _truth(c), b))
-        if other is not None:  # whatever no earlier bin took, missing values included
-            conds.append((pl.lit(True), other))
-        pts = reason = None
-        for c, b in conds:
-            if pts is None:
-                pts = pl.when(c).then(pl.lit(b.points, dtype=pl.Float64))
-                reason = pl.when(c).then(pl.lit(b.reason, dtype=pl.String))
-            else:
-                pts = pts.when(c).then(pl.lit(b.points, dtype=pl.Float64))
-                reason = reason.when(c).then(pl.lit(b.reason, dtype=pl.String))
-        if pts is None:
-            pts, reason = pl.lit(None, dtype=pl.Float64), pl.lit(None, dtype=pl.String)
-        else:
-            pts = pts.otherwise(pl.lit(None, dtype=pl.Float64))
-            reason = reason.otherwise(pl.lit(None, dtype=pl.String))
-        bad = pts.is_null()
+        col = f"__mb_{name}_{k}"
+        bin_cols.append(_bin_index(v, node, kind, bins).alias(col))
+        idx = pl.col(col)
+        pts = _by_bin(idx, [b.points for b in bins], pl.Float64)
+        reason = _by_bin(idx, [gen.model_code(b.reason) for b in bins], pl.Int32)
+        bad = idx.is_null()
         nobin = _or(nobin, bad if reach is None else (reach & bad))
         reach = _and(reach, ~bad)
         total = total + pts
@@ -380,7 +362,42 @@ def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list]:
     if nobin is not None:
         eff = _merge(eff, {FAULT: nobin})
     prob = 1.0 / (1.0 + ((total - card._offset) / card._factor).exp())
-    return pl.struct(prob.alias("probability"), total.alias("points")), eff, contribs
+    return pl.struct(prob.alias("probability"), total.alias("points")), eff, contribs, bin_cols
+
+
+def _bin_index(v: pl.Expr, node, kind: str, bins) -> pl.Expr:
+    """The position of the first bin that takes ``v`` (a missing value its missing bin, else the
+    catch-all); null where no bin does."""
+    missing = v.is_null()
+    if node.type.is_numeric:
+        missing = missing | v.cast(pl.Float64).is_nan()
+    other = next((i for i in reversed(range(len(bins))) if bins[i].other), None)
+    miss = next((i for i, b in enumerate(bins) if b.missing), other)
+    chain = pl.when(missing).then(pl.lit(miss, dtype=pl.Int32))
+    for i, b in enumerate(bins):
+        if b.other or b.missing:
+            continue
+        if b.values is not None:
+            c = v.is_in(list(b.values)) if kind == "category" or not node.type.is_numeric else \
+                v.cast(pl.Float64).is_in([float(x) for x in b.values if not isinstance(x, str)])
+        elif kind == "numeric":
+            c = pl.lit(True)
+            if b.min is not None:
+                c = c & (v >= b.min)
+            if b.max is not None:
+                c = c & (v < b.max)
+        else:
+            continue
+        chain = chain.when(_truth(c)).then(pl.lit(i, dtype=pl.Int32))
+    return chain.otherwise(pl.lit(other, dtype=pl.Int32))
+
+
+def _by_bin(idx: pl.Expr, values: list, dtype) -> pl.Expr:
+    """``values[idx]`` (null for a null index)."""
+    out = pl.lit(None, dtype=dtype)
+    for i, x in reversed(list(enumerate(values))):
+        out = pl.when(idx == i).then(pl.lit(x, dtype=dtype)).otherwise(out)
+    return out
 
 
 def _sklearn(gen: _Gen, name: str, m):
@@ -399,7 +416,7 @@ def _sklearn(gen: _Gen, name: str, m):
 
     st = pl.struct([v.cast(pl.Float64).alias(f"x{i}") for i, (v, _) in enumerate(vals)]).map_batches(
         predict, return_dtype=pl.Struct({"probability": pl.Float64, "points": pl.Float64}))
-    return st, eff, []
+    return st, eff, [], []
 
 
 def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
@@ -437,9 +454,10 @@ def build_plan(prog: Program, now: dt.datetime):
             stage += _eff_columns(f"__f_{name}", v, eff)
         stages.append(stage)
     contribs_by_model = {}
-    model_stage = []
+    bin_stage, model_stage = [], []
     for name, m in prog.models.items():
-        st, eff, contribs = (_scorecard if m.kind == "scorecard" else _sklearn)(g, name, m)
+        st, eff, contribs, bins = (_scorecard if m.kind == "scorecard" else _sklearn)(g, name, m)
+        bin_stage += bins
         eff = dict(eff)
         eff[f"m:{name}"] = pl.lit(True)
         g.cols[f"__m_{name}"] = (st, eff)
@@ -447,6 +465,8 @@ def build_plan(prog: Program, now: dt.datetime):
         contribs_by_model[name] = contribs
         for k, (lost, code) in enumerate(contribs):
             model_stage += [lost.alias(f"__ml_{name}_{k}"), code.alias(f"__mr_{name}_{k}")]
+    if bin_stage:
+        stages.append(bin_stage)
     if model_stage:
         stages.append(model_stage)
 
@@ -526,7 +546,7 @@ def build_plan(prog: Program, now: dt.datetime):
     if contribs_by_model:
         stages.extend(_model_reason_ranks(contribs_by_model))
     # the rest of the reasons is computed per distinct combination of its inputs (run() below)
-    reason_stages = _reasons(prog, contribs_by_model, late_errors)
+    reason_stages = _reasons(prog, contribs_by_model, late_errors, g.model_codes)
     per_key = []
     review_cols = []
     if prog.unexplained is not None:
@@ -766,11 +786,14 @@ def _first_distinct(candidates: list[pl.Expr], n: int) -> list[pl.Expr]:
         yield pick.alias(name)
 
 
-def _reasons(prog: Program, contribs_by_model, late_errors) -> list[list[pl.Expr]]:
+def _reasons(prog: Program, contribs_by_model, late_errors, model_codes) -> list[list[pl.Expr]]:
     """Stages computing ``reasons``: at most four codes, ranked as in policies.py."""
     plain = [name for name, (s, adverse) in prog.outcomes.items() if s == 0 and not adverse]
     acting = [r for r in prog.rules if r.action is not None and r.severity > 0]
     stages = []
+    if contribs_by_model:  # the model reason codes' text, from their numbers
+        stages.append([_by_bin(pl.col(f"__mrank{p}"), model_codes, pl.String).alias(f"__mcode{p}")
+                       for p in range(MAX_MODEL_REASONS)])
     if prog.policy == "first_match":
         win = pl.lit(None, dtype=pl.String)
         for r in reversed([r for r in prog.rules if r.action is not None]):
@@ -799,7 +822,7 @@ def _reasons(prog: Program, contribs_by_model, late_errors) -> list[list[pl.Expr
         cands.append(pl.when(pl.any_horizontal([e for _, e in late_errors])).then(pl.lit("EVALUATION_ERROR")))
     cands.append(pl.col("__band_reason"))
     if contribs_by_model:
-        cands += [pl.col(f"__mrank{p}") for p in range(MAX_MODEL_REASONS)]
+        cands += [pl.col(f"__mcode{p}") for p in range(MAX_MODEL_REASONS)]
     cand_stage = [c.cast(pl.String).alias(f"__cand{i}") for i, c in enumerate(cands)]
     stages.append(cand_stage)
     cols = [pl.col(f"__cand{i}") for i in range(len(cands))]
@@ -812,7 +835,8 @@ def _reasons(prog: Program, contribs_by_model, late_errors) -> list[list[pl.Expr
 
 
 def _model_reason_ranks(contribs_by_model) -> list[list[pl.Expr]]:
-    """Stages giving the model reason codes of each row in order (most points lost first).
+    """Stages giving the model reason codes of each row in order (most points lost first), as
+    numbers into the generator's ``model_codes``.
 
     A feature counts when its model was computed for the row, it lost points and its bin
     has a reason code; ties keep model, then feature order (as the per-event sort does).
@@ -827,7 +851,7 @@ def _model_reason_ranks(contribs_by_model) -> list[list[pl.Expr]]:
             feats.append((ok, lost, code))
     n = len(feats)
     if n == 0:  # models without reason codes (e.g. scikit-learn estimators)
-        return [[pl.lit(None, dtype=pl.String).alias(f"__mrank{p}") for p in range(MAX_MODEL_REASONS)]]
+        return [[pl.lit(None, dtype=pl.Int32).alias(f"__mrank{p}") for p in range(MAX_MODEL_REASONS)]]
     keys = [pl.when(ok).then((lost * 1000).round().cast(pl.Int64) * n + (n - 1 - i)).alias(f"__mk{i}")
             for i, (ok, lost, _) in enumerate(feats)]
     stages = [keys]
@@ -841,7 +865,7 @@ def _model_reason_ranks(contribs_by_model) -> list[list[pl.Expr]]:
     out = []
     for p in range(MAX_MODEL_REASONS):
         idx = (n - 1) - pl.col(f"__mtop{p}") % n
-        code = pl.lit(None, dtype=pl.String)
+        code = pl.lit(None, dtype=pl.Int32)
         for i, (_, _, c) in enumerate(feats):
             code = pl.when(idx == i).then(c).otherwise(code)
         out.append(code.alias(f"__mrank{p}"))
