@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,32 @@ def test_fmt_round_trip_yaml_rules_yaml(tmp_path):
             y.unlink()
     finally:
         p.unlink()
+
+
+def test_fmt_write_keeps_the_origination_comments_and_then_checks(tmp_path):
+    folder = tmp_path / "origination"
+    shutil.copytree(ORIG, folder)
+    path = folder / "ruleset.yaml"
+    assert run("fmt", path, "--check").exit_code == 1
+    assert run("fmt", path, "--write").exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert sum(line.lstrip().startswith("#") for line in text.splitlines()) == 16
+    assert run("fmt", path, "--check").exit_code == 0
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_fmt_write_is_atomic(tmp_path, monkeypatch):
+    path = small_ruleset(tmp_path)
+    before = path.read_text(encoding="utf-8")
+
+    def interrupted(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.replace", interrupted)
+    result = run("fmt", path, "--write")
+    assert result.exit_code == 2 and "cannot write" in flat(result.stderr)
+    assert path.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
 def test_compile_show_and_dump(tmp_path):
