@@ -7,8 +7,17 @@ output is canonical (one spelling per AST) and reads back to the same AST::
     same_ast(parse_rules_text(format_rules(rs), rs.source), rs)    # any ruleset
     same_ast(load_yaml_text(format_yaml(rs), rs.source), rs)
 
-(``same_ast`` ignores positions, the text literals were written with, and the
-ruleset's source path.) Comments are not kept.
+(``same_ast`` ignores positions, the text literals were written with, the
+ruleset's source path, and comments.)
+
+Comments are kept. The readers attach each comment of the main file to the
+item it precedes (a rule, a rule's key, a feature, a schema field, a table
+row, a band, a section …) and both printers write it on its own line(s) just
+before that item, indented like it; a comment after the last item ends the
+file. A trailing comment (``key: value  # note``) and a comment inside an
+expression move to their own line before their item. A comment whose item is
+not printed (a default left out) goes before the next section written, else at
+the end under a note: fmt never drops one. See :mod:`riskrules.dsl.comments`.
 """
 from __future__ import annotations
 
