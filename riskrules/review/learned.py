@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -48,7 +49,13 @@ def ruleset_file(path: str | Path) -> Path:
 
 
 def includes_learned(path: str | Path) -> bool:
-    doc = yaml.safe_load(ruleset_file(path).read_text(encoding="utf-8")) or {}
+    src = ruleset_file(path)
+    try:
+        doc = yaml.safe_load(src.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise LearnedRuleError(f"{src} is not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(doc, dict):
+        raise LearnedRuleError(f"{src} is not a ruleset: expected a mapping at the top")
     inc = doc.get("include") or []
     return LEARNED in ([inc] if isinstance(inc, str) else list(inc))
 
@@ -66,35 +73,56 @@ def write_rules(folder: Path, rules: list[dict]) -> None:
     write_atomic(folder / LEARNED, HEADER + body)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Replace ``path`` with ``text`` in one step: a reader (or a crash) sees the old
     file or the new one, never half of one. The temp file sits in the same folder so
-    the rename stays on one file system."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    the rename stays on one file system. It keeps the old file's permissions (a new
+    file gets what the umask allows), not mkstemp's owner-only ones."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    mode = path.stat().st_mode & 0o7777 if path.is_file() else None
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the kernel applies the umask
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
+            if mode is not None:
+                os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
 @contextlib.contextmanager
 def restored_on_failure(*paths: Path) -> Iterator[None]:
-    """Put ``paths`` back as they were (absent ones removed) if the body raises."""
-    backup = {p: p.read_text(encoding="utf-8") if p.is_file() else None for p in paths}
+    """Put ``paths`` back byte for byte (absent ones removed) if the body raises."""
+    backup = {p: p.read_bytes() if p.is_file() else None for p in paths}
     try:
         yield
     except BaseException:
-        for p, text in backup.items():
-            if text is not None:
-                write_atomic(p, text)
+        for p, data in backup.items():
+            if data is not None:
+                write_atomic(p, data)
             elif p.is_file():  # made by the body; anything else there was not ours to remove
                 p.unlink()
         raise
+
+
+@contextlib.contextmanager
+def committed_with_files(folder: Path, change: contextlib.AbstractContextManager[RuleProposal]
+                         ) -> Iterator[RuleProposal]:
+    """Stake a store change on the body that writes the learned rules of ``folder``.
+
+    ``change`` is :meth:`Store.creating_proposal` or :meth:`Store.moving_proposal`:
+    it commits only if the body succeeds, and if the body or the commit fails,
+    learned.yaml and its tests are put back as they were. So the store and the files
+    never disagree.
+    """
+    with restored_on_failure(folder / LEARNED, folder / TESTS):  # the commit itself may still fail
+        with change as proposal:
+            yield proposal
 
 
 def scratch_ruleset(path: str | Path, extra_rules: list[dict]) -> tuple[tempfile.TemporaryDirectory, Path]:
@@ -212,13 +240,13 @@ def propose_learned_rule(store: Store, ruleset_dir: str | Path, ruleset: str, ex
     proposal row, no audit entry, and learned.yaml and its tests are as they were.
     """
     folder = ruleset_file(ruleset_dir).parent
-    with restored_on_failure(folder / LEARNED, folder / TESTS):  # the commit itself may still fail
-        with store.creating_proposal(ruleset, expression, reviewer, status="shadow", action=action,
-                                     provenance=provenance, backtest=backtest) as proposal:
-            assert proposal.id is not None
-            on_rule = {"proposal_id": proposal.id, **(provenance if rule_provenance is None else rule_provenance)}
-            saved = save_learned_rule(folder, expression, rule_id_for(proposal.id), action, reason, on_rule,
-                                      case_input, now=now)
+    with committed_with_files(folder, store.creating_proposal(ruleset, expression, reviewer, status="shadow",
+                                                              action=action, provenance=provenance,
+                                                              backtest=backtest)) as proposal:
+        assert proposal.id is not None
+        on_rule = {"proposal_id": proposal.id, **(provenance if rule_provenance is None else rule_provenance)}
+        saved = save_learned_rule(folder, expression, rule_id_for(proposal.id), action, reason, on_rule,
+                                  case_input, now=now)
     return proposal, saved
 
 
@@ -236,45 +264,74 @@ class Promotion:
 
 
 def promote(store: Store, proposal_id: int, actor: str, ruleset_dir: str | Path) -> Promotion:
-    """Make a shadow rule active: maker-checker in the store, then learned.yaml and its test.
+    """Make a shadow rule active, all or nothing: the store proposal (maker-checker)
+    and the rule in learned.yaml with its generated test.
+
+    The proposal becomes active only once learned.yaml and its test are rewritten and
+    the ruleset with the rule active checks; if anything fails (the rule is missing, a
+    file cannot be written, the ruleset does not check, the commit fails) the proposal
+    and the audit log are unchanged, both files are as they were, and
+    :class:`LearnedRuleError` (or the store's error) says why in one line.
+    :class:`MakerCheckerViolation` refuses the proposer before anything is written.
 
     Reports the rule's shadow-period hits from the decision log: the decisions whose
     ``shadow_fired`` names the rule, out of those made by the ruleset versions
     (digests) that carried it in shadow. Decision time is not used, because backfilled
     decisions carry their application's time, not the time they were logged.
+
+    >>> promote(store, 7, "bob", "rulesets/origination").shadow_hits   # doctest: +SKIP
+    12
     """
     proposal = store.get_proposal(proposal_id)
     rule_id = (proposal.provenance or {}).get("rule_id") or rule_id_for(proposal_id)
-    folder = ruleset_file(ruleset_dir).parent
-    rules = read_rules(folder)
-    if not any(r.get("id") == rule_id for r in rules):
-        raise LearnedRuleError(f"rule {rule_id} of proposal {proposal_id} is not in {folder / LEARNED}")
-    log, _ = decision_frame(store, proposal.ruleset)
+    src = ruleset_file(ruleset_dir)
+    if not includes_learned(src):
+        raise LearnedRuleError(f"{src} does not include {LEARNED}, so rule {rule_id} would never run: add "
+                               f"`include: [{LEARNED}]` to it, then promote again (nothing was changed)")
+    log, _ = decision_frame(store, proposal.ruleset)  # read before the write transaction opens
     hit = log["shadow_fired"].list.contains(rule_id) if log.height else None
     hits = int(hit.sum()) if hit is not None else 0
     digests = set(log.filter(hit)["digest"]) if hits else set()
     period = int(log["digest"].is_in(list(digests)).sum()) if digests else 0
-    store.set_proposal_status(proposal_id, "active", actor)  # raises MakerCheckerViolation for the proposer
-    for r in rules:
-        if r.get("id") == rule_id:
-            r["status"] = "active"
-            r.setdefault("provenance", {})["promoted_by"] = actor
-            r["provenance"]["promoted_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
-            r["provenance"]["shadow_hits"] = hits
-    write_rules(folder, rules)
-    _activate_test(folder, rule_id)
-    return Promotion(proposal_id, rule_id, actor, hits, period, _failing_tests(ruleset_file(ruleset_dir)))
+    with committed_with_files(src.parent, store.moving_proposal(proposal_id, "active", actor)):
+        engine = _activate(src, rule_id, proposal_id, actor, hits)
+    return Promotion(proposal_id, rule_id, actor, hits, period, _failing_tests(engine, src))
 
 
-def _failing_tests(src: Path) -> list[str]:
-    """Ruleset tests the now-active rule breaks (e.g. ``fired_exactly`` lists that lack it)."""
+def _activate(src: Path, rule_id: str, proposal_id: int, actor: str, hits: int) -> Any:
+    """Rewrite learned.yaml and its test with ``rule_id`` active; the ruleset's engine
+    if it still checks. Any failure is a :class:`LearnedRuleError` in one line."""
     from .. import Engine, RulesetError
+
+    folder = src.parent
+    try:
+        rules = read_rules(folder)
+        rule = next((r for r in rules if r.get("id") == rule_id), None)
+        if rule is None:
+            raise LearnedRuleError(f"rule {rule_id} of proposal {proposal_id} is not in {folder / LEARNED} "
+                                   "(nothing was changed)")
+        rule["status"] = "active"
+        rule.setdefault("provenance", {})["promoted_by"] = actor
+        rule["provenance"]["promoted_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
+        rule["provenance"]["shadow_hits"] = hits
+        write_rules(folder, rules)
+        _activate_test(folder, rule_id)
+        return Engine.load(src)
+    except LearnedRuleError:
+        raise
+    except RulesetError as exc:
+        msgs = "; ".join(f"{d.code}: {d.message}" for d in exc.diagnostics if d.is_error)
+        raise LearnedRuleError(f"rule {rule_id} was not promoted (nothing was changed): "
+                               f"the ruleset does not check with it active: {msgs}") from None
+    except Exception as exc:  # noqa: BLE001 - a file unreadable or unwritable; the caller puts the files back
+        raise LearnedRuleError(f"rule {rule_id} was not promoted (nothing was changed): "
+                               f"{type(exc).__name__}: {exc}") from exc
+
+
+def _failing_tests(engine: Any, src: Path) -> list[str]:
+    """Ruleset tests the now-active rule breaks (e.g. ``fired_exactly`` lists that lack it)."""
     from ..engine.testing import run_tests
 
-    try:
-        engine = Engine.load(src)
-    except RulesetError as exc:
-        return [f"{d.code}: {d.message}" for d in exc.diagnostics if d.is_error]
     tests = src.parent / "tests"
     if not tests.is_dir():
         return []
@@ -284,7 +341,7 @@ def _failing_tests(src: Path) -> list[str]:
 
 def _activate_test(folder: Path, rule_id: str) -> None:
     path = folder / TESTS
-    if not path.is_file():
+    if not path.exists():  # a rule saved by hand, without a generated test
         return
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for case in doc.get("cases", []):

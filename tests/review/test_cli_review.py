@@ -178,3 +178,24 @@ def test_stale_claims_are_listed_and_taken_over(store, store_url, make_cases):
 def test_a_bad_lease_is_a_usage_error(tmp_path, lease):
     r = run("queue", "claim", "-r", "alice", "--lease", lease, "--db", tmp_path / "review.db")
     assert r.exit_code == 2 and "--lease is a number of minutes" in r.stderr and "Traceback" not in r.output
+
+
+def test_a_failed_promotion_is_one_line_and_leaves_the_rule_in_shadow(tmp_path):
+    from riskrules.review.learned import propose_learned_rule, read_rules
+    from riskrules.review.store import Store
+
+    shutil.copytree(ORIGINATION, tmp_path / "origination", ignore=shutil.ignore_patterns("samples"))
+    rs, db = tmp_path / "origination", f"sqlite:///{tmp_path / 'review.db'}"
+    sample = json.loads(SAMPLES.read_text(encoding="utf-8").splitlines()[0])
+    with Store.open(db) as store:
+        p, _ = propose_learned_rule(store, rs, "origination", "device.accounts >= 5", "alice", action="review",
+                                    reason="X", case_input=sample, provenance={"case_ids": [1]})
+    (rs / "tests" / "learned.yaml").unlink()
+    (rs / "tests" / "learned.yaml").mkdir()  # the generated test cannot be rewritten
+    r = run("rules", "promote", p.id, "--actor", "bob", "--ruleset", rs, "--db", db)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.stderr.strip().startswith("error: rule LRN-001 was not promoted (nothing was changed)")
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert read_rules(rs)[0]["status"] == "shadow"
+    with Store.open(db) as store:
+        assert store.get_proposal(p.id).status == "shadow"

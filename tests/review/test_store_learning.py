@@ -113,3 +113,26 @@ def test_proposal_errors_and_listing(store):
         store.get_proposal(9999)
     with pytest.raises(ProposalNotFound):
         store.set_proposal_status(9999, "shadow", "bob")
+
+
+class _Refused(Exception):
+    pass
+
+
+def test_a_status_move_commits_only_if_its_body_succeeds(store):
+    proposal = store.create_proposal("origination", "x > 1", "alice")
+    store.set_proposal_status(proposal.id, "shadow", "alice")
+    audit_before = [(e.action, e.detail) for e in store.audit_log(entity="proposal")]
+    with pytest.raises(_Refused):
+        with store.moving_proposal(proposal.id, "active", "bob") as moving:
+            assert (moving.status, moving.promoted_by) == ("active", "bob")
+            raise _Refused  # e.g. the learned rules could not be written
+    got = store.get_proposal(proposal.id)
+    assert (got.status, got.promoted_by) == ("shadow", None)
+    assert [(e.action, e.detail) for e in store.audit_log(entity="proposal")] == audit_before
+    with pytest.raises(MakerCheckerViolation):  # refused on entering: the body never runs
+        with store.moving_proposal(proposal.id, "active", "alice"):
+            raise AssertionError("the body ran for the proposer")
+    with store.moving_proposal(proposal.id, "active", "bob"):
+        pass
+    assert store.get_proposal(proposal.id).promoted_by == "bob"

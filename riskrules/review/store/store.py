@@ -402,11 +402,9 @@ class Store:
     ) -> RuleProposal:
         """Store a proposed rule as a draft. ``provenance`` says where it came from
         (case ids, learner, parameters); ``backtest`` holds its measured effect."""
-        with self._write() as session:
-            return proposals.create(
-                session, ruleset=ruleset, expression=expression, proposed_by=proposed_by,
-                action=action, provenance=provenance, backtest=backtest,
-            )
+        with self.creating_proposal(ruleset, expression, proposed_by, action=action, provenance=provenance,
+                                    backtest=backtest) as proposal:
+            return proposal
 
     @contextlib.contextmanager
     def creating_proposal(
@@ -424,8 +422,9 @@ class Store:
         body succeeds: if the body raises, no proposal row and no audit entry remain.
 
         For work that needs the proposal's id and must stand or fall with it, such as
-        writing the rule into the ruleset's learned rules. The write transaction stays
-        open during the body, so keep the body short and do not call this store in it.
+        writing the rule into the ruleset's learned rules (:meth:`moving_proposal` is the
+        same for a status change). The write transaction stays open during the body, so
+        keep the body short and do not call this store in it.
 
         >>> with store.creating_proposal("origination", "device.accounts >= 5", "alice",
         ...                              status="shadow") as proposal:   # doctest: +SKIP
@@ -447,8 +446,24 @@ class Store:
         Raises :class:`MakerCheckerViolation` when the proposer activates their own
         rule and :class:`InvalidTransition` for a move the lifecycle does not allow.
         """
+        with self.moving_proposal(proposal_id, status, actor) as proposal:
+            return proposal
+
+    @contextlib.contextmanager
+    def moving_proposal(self, proposal_id: int, status: str, actor: str) -> Iterator[RuleProposal]:
+        """Move a proposal to ``status`` (as :meth:`set_proposal_status`) and commit the
+        move only if the ``with`` body succeeds: if the body raises, the proposal keeps
+        its status and no audit entry remains.
+
+        The refusals (maker-checker, a move the lifecycle does not allow, no such
+        proposal) are raised on entering, before the body runs. As with
+        :meth:`creating_proposal`, keep the body short and do not call this store in it.
+
+        >>> with store.moving_proposal(7, "active", "bob") as proposal:   # doctest: +SKIP
+        ...     activate_rule("LRN-007")                                   # doctest: +SKIP
+        """
         with self._write() as session:
-            return proposals.set_status(session, proposal_id, status, actor)
+            yield proposals.set_status(session, proposal_id, status, actor)
 
     def record_backtest(self, proposal_id: int, backtest: Mapping[str, Any], actor: str) -> RuleProposal:
         with self._write() as session:

@@ -300,7 +300,8 @@ class ReviewService:
 
 
     def promote_rule(self, proposal_id: int, actor: str, ruleset_dir: str | Path) -> Any:
-        """learned.promote: maker-checker in the store, then learned.yaml and its test."""
+        """learned.promote: maker-checker in the store; the proposal, learned.yaml and its
+        test become active all or nothing."""
         from riskrules.review.learned import promote
 
         return self._call(lambda store: promote(store, proposal_id, actor, ruleset_dir))

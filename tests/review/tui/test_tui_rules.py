@@ -249,15 +249,34 @@ async def test_another_reviewer_promotes(learning):
     assert rule["status"] == "active" and rule["provenance"]["promoted_by"] == "bob"
 
 
-async def test_store_errors_on_promotion_are_shown_not_raised(learning):
+def _rule_missing(ruleset: Path) -> None:
+    (ruleset / "learned.yaml").write_text("rules: []\n")
+
+
+def _test_file_unwritable(ruleset: Path) -> None:
+    (ruleset / "tests" / "learned.yaml").unlink()
+    (ruleset / "tests" / "learned.yaml").mkdir()
+
+
+@pytest.mark.parametrize(("break_it", "says"), [
+    (_rule_missing, "is not in"),
+    (_test_file_unwritable, "was not promoted (nothing was changed): IsADirectoryError"),
+], ids=["rule-missing", "test-file-unwritable"])
+async def test_errors_on_promotion_are_shown_not_raised_and_change_nothing(learning, break_it, says):
     _shadow_rule(learning)
-    (learning[1] / "learned.yaml").write_text("rules: []\n")  # the rule went missing from the file
+    break_it(learning[1])
+    learned = (learning[1] / "learned.yaml").read_bytes()
     async with rules_app(learning, "bob").run_test(size=SIZE) as pilot:
         screen = await _proposals_screen(pilot)
         await pilot.press("P")
         await settle(pilot)
         status = text_of(screen.query_one("#proposal-status"))
-        assert "not promoted" in status and "is not in" in status
+        assert "not promoted" in status and says in status
+        await pilot.press("r")
+        await settle(pilot)
+        row = [str(c) for c in screen.query_one("#proposals", DataTable).get_row_at(0)]
+        assert row[3] == "shadow" and row[5] == "—"
+    assert (learning[1] / "learned.yaml").read_bytes() == learned
 
 
 async def test_too_few_labelled_cases_still_lets_the_reviewer_write_a_rule(make_app, tmp_path):

@@ -1,8 +1,9 @@
 """Rule proposals: status, proposer, shadow-period hits; promote a shadow rule.
 
 Promotion runs ``learned.promote`` in a worker: maker-checker is enforced by the
-store (the proposer cannot promote their own rule), then learned.yaml and the
-rule's generated test flip to active. Errors are shown on the screen, never raised.
+store (the proposer cannot promote their own rule), and the proposal, learned.yaml
+and the rule's generated test flip to active together or not at all. Errors are
+shown on the screen, never raised.
 """
 
 from __future__ import annotations
