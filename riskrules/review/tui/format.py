@@ -71,10 +71,31 @@ def value(raw: Any) -> str:
     return str(raw)
 
 
-def status(case_status: str, claimed_by: str | None, reviewer: str) -> Text:
+STALE = " (stale)"
+
+
+def status(case_status: str, claimed_by: str | None, reviewer: str, *, stale: bool = False,
+           width: int | None = None) -> Text:
+    """The case's status, or who holds it; a claim whose lease ran out is marked
+    ``(stale)``, as ``riskrules queue list`` does: anyone may take the case over.
+    Within ``width`` cells the name gives way, never the mark.
+
+    >>> str(status("claimed", "bob", "alice")), str(status("claimed", "bob", "alice", stale=True))
+    ('@bob', '@bob (stale)')
+    >>> str(status("claimed", "alice", "alice", stale=True)), str(status("open", None, "alice"))
+    ('@you (stale)', 'open')
+    >>> str(status("claimed", "carolina", "alice", stale=True, width=14))
+    '@caro… (stale)'
+    """
     if case_status == "claimed":
         who = "you" if claimed_by == reviewer else claimed_by or "?"
-        return Text(f"@{who}", style="bold magenta" if who == "you" else "magenta")
+        holder = f"@{who}"
+        if stale and width is not None and len(holder) + len(STALE) > width:
+            holder = holder[:max(width - len(STALE) - 1, 2)] + "…"
+        text = Text(holder, style="bold magenta" if who == "you" else "magenta")
+        if stale:
+            text.append(STALE, style="bold yellow")
+        return text
     return Text(case_status, style=STATUS_STYLES.get(case_status, ""))
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from textual.widgets import Input, Tab
-from tui_seed import REVIEWER, SIZE
+from tui_seed import NOW, REVIEWER, SIZE, SMALL
 
 from riskrules.review.store import Store
 from riskrules.review.tui.screens.case import CaseScreen
 from riskrules.review.tui.screens.queue import QueueScreen
+from riskrules.review.tui.widgets.case_summary import CaseSummary
 from riskrules.review.tui.widgets.case_table import CaseTable
 from riskrules.review.tui.widgets.filter_bar import FilterBar
 
@@ -124,3 +128,33 @@ async def test_enter_opens_the_highlighted_case_and_escape_comes_back(make_app, 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x36", "80x24"])
+async def test_a_stale_claim_is_marked_and_can_be_taken_over(make_app, settle, db_url, size):
+    with Store.open(db_url, clock=lambda: NOW - timedelta(hours=2)) as past:
+        past.claim(2, "carol")  # a 30-minute lease that ran out 90 minutes ago
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one(CaseTable)
+        assert row_ids(app) == [9, 2]
+        statuses = [table.get_cell_at((row, 1)) for row in range(2)]
+        assert [s.plain for s in statuses] == ["@bob", "@carol (stale)"]  # bob's lease runs all day
+        assert table.columns["status"].width >= len("@carol (stale)")
+        assert table.max_scroll_x == 0  # every column still shows at 80x24
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == 2
+        assert "@carol (stale)" in app.screen.query_one(CaseSummary).content.plain
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.current_case_id == 2
+        await pilot.press("c")
+        await settle(pilot)
+        with Store.open(db_url) as store:
+            assert store.get_case(2).claimed_by == REVIEWER
+        assert [table.get_cell_at((row, 1)).plain for row in range(2)] == ["@bob", "@you"]
+        assert table.columns["status"].width == 9  # back to narrow once no claim is stale

@@ -8,8 +8,10 @@ SVGs in ``__snapshots__/`` before committing them.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from tui_seed import SIZE, SMALL
+from tui_seed import NOW, SIZE, SMALL
 
 from riskrules.review.store import DatabaseUnavailable, Store
 from riskrules.review.tui.widgets.note_editor import NoteEditor
@@ -59,6 +61,12 @@ def typed(text: str):
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x36", "80x24"])
 def test_queue(snap_compare, make_app, size):
     assert snap_compare(make_app(), terminal_size=size, run_before=after())
+
+
+def test_queue_with_a_stale_claim(snap_compare, make_app, db_url):
+    with Store.open(db_url, clock=lambda: NOW - timedelta(hours=2)) as past:
+        past.claim(2, "carol")  # her 30-minute lease ran out 90 minutes ago
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=after(press("2")))
 
 
 def test_queue_all_statuses_sorted_by_sla(snap_compare, make_app):

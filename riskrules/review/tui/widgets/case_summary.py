@@ -22,7 +22,7 @@ class CaseSummary(Static):
         version = ruleset.get("version") or decision.version
         first = Text.assemble(
             (f"Case {case.id}", "bold"), "  ",
-            fmt.status(case.status, case.claimed_by, reviewer), "  ",
+            fmt.status(case.status, case.claimed_by, reviewer, stale=case.claim_expired(now)), "  ",
             (f"{ruleset.get('name') or case.ruleset} {version}", "bold cyan"), "  ",
             ("outcome ", "dim"), (evidence.outcome or decision.outcome, "bold yellow"), "  ",
             ("amount ", "dim"), fmt.money(case.amount), "  ",

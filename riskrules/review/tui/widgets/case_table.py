@@ -17,7 +17,7 @@ from .. import format as fmt
 # column key -> (label, width, right-aligned, store sort key or None)
 COLUMNS: dict[str, tuple[str, int, bool, str | None]] = {
     "id": ("Case", 5, True, None),
-    "status": ("Status", 9, False, None),
+    "status": ("Status", 9, False, None),  # widened up to STALE_WIDTH while a stale claim is listed
     "priority": ("Priority", 8, True, "priority"),
     "age": ("Age", 4, True, "age"),
     "sla": ("SLA", 5, True, "sla"),
@@ -25,6 +25,8 @@ COLUMNS: dict[str, tuple[str, int, bool, str | None]] = {
     "amount": ("Amount", 8, True, "amount"),
     "score": ("Score", 5, True, "score"),
 }
+# "@carol (stale)": still fits 80 columns beside the others and a scrollbar
+STALE_WIDTH = 14
 
 
 class CaseTable(DataTable):
@@ -47,23 +49,28 @@ class CaseTable(DataTable):
     def on_mount(self) -> None:
         self._add_columns()
 
-    def _add_columns(self) -> None:
+    def _add_columns(self, status_width: int = COLUMNS["status"][1]) -> None:
         order_by, desc = self._sort
         for key, (label, width, right, sort_key) in COLUMNS.items():
             if sort_key == order_by:
                 label = f"{label}{'▼' if desc else '▲'}"
+            width = status_width if key == "status" else width
             self.add_column(Text(label, justify="right" if right else "left"), width=width, key=key)
 
     def show_cases(self, cases: Sequence[Case], *, now: datetime, reviewer: str, order_by: str, desc: bool) -> None:
-        """Replace the rows, keeping the cursor on the same case when it is still listed."""
+        """Replace the rows, keeping the cursor on the same case when it is still listed.
+        A claim whose lease has run out at ``now`` shows as ``@name (stale)``."""
         current = self.current_case_id
         self._sort = (order_by, desc)
+        stale = [case.claim_expired(now) for case in cases]
+        statuses = [fmt.status(case.status, case.claimed_by, reviewer, stale=s, width=STALE_WIDTH)
+                    for case, s in zip(cases, stale, strict=True)]
         self.clear(columns=True)
-        self._add_columns()
-        for case in cases:
+        self._add_columns(max([COLUMNS["status"][1]] + [t.cell_len for t, s in zip(statuses, stale) if s]))
+        for case, status in zip(cases, statuses, strict=True):
             self.add_row(
                 Text(str(case.id), justify="right", style="bold"),
-                fmt.status(case.status, case.claimed_by, reviewer),
+                status,
                 Text(f"{case.priority:,.0f}", justify="right"),
                 Text(fmt.age(case.created_at, now), justify="right"),
                 _right(fmt.sla(case.sla_due_at, now)) if case.status in ("open", "claimed", "escalated")
