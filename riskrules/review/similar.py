@@ -15,7 +15,7 @@ this one, Gower's distance over the evidence snapshot): there every feature coun
 evenly and text and missing values count too; here the target's unusual values
 dominate on purpose. One distance for both would make one of them worse.
 
->>> for case, distance in similar_cases(engine, store, 17, k=5): ...   # doctest: +SKIP
+>>> for case, distance in cases_to_label_next(engine, store, 17, k=5): ...   # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -27,9 +27,10 @@ from .store import Case, Store
 LINK_FIELDS = ("device.id", "contacts.emergency_phone", "applicant.employer")
 
 
-def similar_cases(engine, store: Store, case_id: int, *, k: int = 10, status: str | None = "open",
-                  pool: int = 5_000, link_fields: tuple[str, ...] = LINK_FIELDS) -> list[tuple[Case, float]]:
-    """The ``k`` cases (of ``status``) nearest to case ``case_id``, linked ones first, nearest first."""
+def cases_to_label_next(engine, store: Store, case_id: int, *, k: int = 10, status: str | None = "open",
+                        pool: int = 5_000, link_fields: tuple[str, ...] = LINK_FIELDS) -> list[tuple[Case, float]]:
+    """The ``k`` cases (of ``status``, open by default) to label after case ``case_id``:
+    those sharing an identifier with it first, then the nearest, nearest first."""
     target = store.get_case(case_id)
     others = [c for c in store.list_cases(status=status, ruleset=target.ruleset, limit=pool) if c.id != case_id]
     if not others:

@@ -25,7 +25,7 @@ from riskrules.review.anomaly import AnomalyScorer
 from riskrules.review.intake import DecisionLog, Intake
 from riskrules.review.learn import promote, propose, save_learned_rule
 from riskrules.review.learned import rule_id_for
-from riskrules.review.similar import similar_cases
+from riskrules.review.similar import cases_to_label_next
 from riskrules.review.store import MakerCheckerViolation, Store
 from riskrules.sim import iter_inputs, load_applications, simulate
 
@@ -74,7 +74,7 @@ def _review(engine, store, truth):
             break
     assert last_bad is not None, "the anomaly queue holds no ring member"
     while len(verdicts) < BUDGET:
-        nearest = similar_cases(engine, store, last_bad.id, k=1)
+        nearest = cases_to_label_next(engine, store, last_bad.id, k=1)
         if not nearest:
             break
         case = nearest[0][0]

@@ -6,8 +6,9 @@ missing on one side counts as 1), averaged over the features either case has.
 It needs no fitted model and treats mixed types evenly, which suits evidence
 snapshots whose features change as rulesets change. Written by hand because it
 is a few lines over dicts, and the pools are small (one ruleset's labelled cases).
-``riskrules/review/similar.py`` answers a different question (which *open* cases to
-label next) with a distance weighted towards the target's unusual values.
+``riskrules/review/similar.py`` (``cases_to_label_next``) answers a different question
+(which *open* cases to label next) with a distance weighted towards the target's
+unusual values.
 
 >>> pool = [LabelledExample(1, "bad", {"dti": 0.9, "new_account": True}),
 ...         LabelledExample(2, "good", {"dti": 0.1, "new_account": False})]
