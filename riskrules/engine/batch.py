@@ -533,7 +533,9 @@ def build_plan(prog: Program, now: dt.datetime):
     if score_first:
         score_stage()
     for name, tab in prog.tables.items():
-        out, fault, used = _table(g, name, tab)
+        out, fault, used, pre = _table(g, name, tab)
+        if pre:
+            stages.append(pre)
         stages.append([o.alias(f"__t_{name}.{col}") for o, col in zip(out, tab.outputs)]
                       + [fault.alias(f"__tf_{name}")])
         late_errors.append((f"table:{name}", pl.col(f"__tf_{name}")))
@@ -618,6 +620,7 @@ def build_plan(prog: Program, now: dt.datetime):
 
 
 def _table(g: _Gen, name, tab):
+    """(outputs, fault, model use, columns for a stage before the outputs) of a decision table."""
     ins = [g.x(i) for i in tab.inputs]
     eff = _merge(*[e for _, e in ins])
     fault = eff.get(FAULT, pl.lit(False))
@@ -649,23 +652,32 @@ def _table(g: _Gen, name, tab):
     defaults = [g.x(d) for d in tab.default] if tab.default is not None else []
     default = [v for v, _ in defaults] if defaults else [pl.lit(None)] * n_out
     default_eff = _merge(*[e for _, e in defaults]) if defaults else {}
-    no_match = ~pl.any_horizontal([m for m, *_ in matches]) if matches else pl.lit(True)
+    pre = []
+    if tab.hit == "first" and matches:
+        # the first matching row's number, each row's condition evaluated once; the outputs and
+        # faults read it rather than repeating the conditions of every earlier row
+        first = pl.when(matches[0][0]).then(pl.lit(0, dtype=pl.Int32))
+        for i, (m, *_) in enumerate(matches[1:], 1):
+            first = first.when(m).then(pl.lit(i, dtype=pl.Int32))
+        pre.append(first.otherwise(pl.lit(None, dtype=pl.Int32)).alias(f"__tm_{name}"))
+        hit = pl.col(f"__tm_{name}")
+        no_match = hit.is_null()
+    else:
+        no_match = ~pl.any_horizontal([m for m, *_ in matches]) if matches else pl.lit(True)
     if FAULT in default_eff:  # the default is evaluated only when no row matches
         fault = fault | (no_match & default_eff[FAULT])
     for key, val in default_eff.items():
         if key.startswith("m:"):
             used[key[2:]] = _or(used.get(key[2:]), no_match & val)
     if tab.hit == "first":
-        reached = pl.lit(True)
         chosen = [None] * n_out
-        for m, rfault, vals, ofault in matches:
-            if rfault is not None:
-                fault = fault | (reached & rfault)
+        for i, (m, rfault, vals, ofault) in enumerate(matches):
+            if rfault is not None:  # row i is reached when no earlier row matched
+                fault = fault | ((no_match | (hit >= i)) & rfault)
             if ofault is not None:
-                fault = fault | (reached & m & ofault)
+                fault = fault | ((hit == i).fill_null(False) & ofault)
             for k in range(n_out):
-                chosen[k] = pl.when(reached & m).then(vals[k]) if chosen[k] is None else chosen[k].when(reached & m).then(vals[k])
-            reached = reached & ~m
+                chosen[k] = pl.when(hit == i).then(vals[k]) if chosen[k] is None else chosen[k].when(hit == i).then(vals[k])
         out = [c.otherwise(d) if c is not None else d for c, d in zip(chosen, default)] if matches else default
     else:
         for m, rfault, vals, ofault in matches:
@@ -699,7 +711,7 @@ def _table(g: _Gen, name, tab):
                     hit = pl.any_horizontal(ms)
                     out.append(pl.when(present).then(fn(col)).when(hit).then(None).otherwise(default[k]))
     out = [pl.when(fault).then(None).otherwise(o) for o in out]
-    return out, fault, used
+    return out, fault, used, pre
 
 
 def _pick(matches, default, n_out, order):

@@ -89,6 +89,13 @@ def test_backends_agree(tmp_path_factory, conds, actions, statuses, policy, rows
                                      {"outcome": "approve"}]} if policy == "score" else {})},
           "tables": {"t": {"hit": "collect", "aggregate": "sum", "inputs": ["a.i", "a.x"], "outputs": ["v"],
                            "rows": [{"when": ["> 0", "-"], "then": ["a.i * 2"]}, {"when": ["-", "< 1"], "then": [1]}],
+                           "default": ["10 / a.y"]},
+                     # first hit: a faulting cell or output counts only where its row is reached
+                     "f": {"hit": "first", "inputs": ["a.i", "a.x"], "outputs": ["v"],
+                           "rows": [{"when": ["> 2", "-"], "then": [7]},
+                                    {"when": ["-", "< 10 / a.y"], "then": ["a.i * 2"]},
+                                    {"when": ["< 0", "-"], "then": ["100 / a.y"]},
+                                    {"when": ["-", "> 1"], "then": [5]}],
                            "default": ["10 / a.y"]}}}
     engine = engine_from(tmp, rs)
     batch = decide_frame(engine, pl.DataFrame(rows, schema_overrides={"a": pl.Struct({
@@ -105,3 +112,4 @@ def test_backends_agree(tmp_path_factory, conds, actions, statuses, policy, rows
             assert (d.score is None and b["score"] is None) or abs(d.score - b["score"]) < 1e-9
             assert list(d.shadow_fired) == b["shadow_fired"], (conds, row)
             assert d.tables["t"]["v"] == b["table:t.v"], (conds, row)
+            assert d.tables["f"]["v"] == b["table:f.v"], (conds, row)
