@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from .types import Type
+from .validate import MAX_DURATION_SECONDS
 
 INPUT_ERROR = "__input_error"
 
@@ -68,7 +69,11 @@ def _leaf(expr: pl.Expr, src_dtype, t: Type, path: str) -> pl.Expr:
         if isinstance(src_dtype, pl.Duration):
             return expr.cast(pl.Duration("us"))
         if src_dtype.is_numeric():
-            return (expr.cast(pl.Float64) * 1_000_000).cast(pl.Int64).cast(pl.Duration("us"))
+            # seconds; out of range, NaN or infinite -> null here and an input error (see _build)
+            seconds = expr.cast(pl.Float64)
+            fits = seconds.abs() <= MAX_DURATION_SECONDS
+            return (pl.when(fits).then(seconds * 1_000_000).cast(pl.Int64, strict=False)
+                    .cast(pl.Duration("us")))
         raise DataError(f"column {path}: expected durations, found {src_dtype}")
     if name == "list":
         if isinstance(src_dtype, pl.List):
@@ -86,6 +91,9 @@ def _build(expr: pl.Expr, src_dtype, t: Type, path: str, checks: list):
         if t.name == "enum":
             checks.append((out.is_not_null() & ~out.is_in(list(t.values)),
                            f"{path}: expected one of {', '.join(t.values)}"))
+        if t.name == "duration" and src_dtype.is_numeric():
+            checks.append((expr.is_not_null() & out.is_null(),
+                           f"{path}: duration out of range (seconds, at most ±{MAX_DURATION_SECONDS:.0e})"))
         if t.name == "number" and src_dtype.is_float():
             # NaN (pandas' "missing") or infinity is an input error per event too: never decide on it
             checks.append((out.is_nan() | out.is_infinite(), f"{path}: expected a finite number"))

@@ -128,7 +128,8 @@ class Resolver:
                 return None
             t = u
         if all(isinstance(x, ir.Const) for x in items):
-            return ir.Const(frozenset(x.value for x in items if x.value is not None), list_of(t), e.span)
+            # a list keeps its order and repeats (count(['a', 'a']) is 2); 'in' makes it a set (_lower_In)
+            return ir.Const(tuple(x.value for x in items if x.value is not None), list_of(t), e.span)
         self._err("E204", "list literal items must be literals", e.span,
                   "compare with each value using 'or', or declare a list")
         return None
@@ -335,6 +336,8 @@ class Resolver:
                     self._err("E212", f"'{v}' is not a value of {item.type}", e.container.span,
                               did_you_mean(v, item.type.values))
         list_name = e.container.parts[0] if isinstance(e.container, A.Name) and len(e.container.parts) == 1 else None
+        if isinstance(cont, ir.Const) and isinstance(cont.value, tuple):
+            cont = ir.Const(frozenset(cont.value), cont.type, cont.span)  # looked up, not walked
         return ir.Member(item, cont, e.negated, e.span, list_name=list_name)
 
     def _lower_Between(self, e: A.Between):

@@ -100,8 +100,16 @@ def _duration(v, path, errs):
     if isinstance(v, dt.timedelta):
         return v
     if type(v) in (int, float) and math.isfinite(v):
-        return dt.timedelta(seconds=v)
+        if -MAX_DURATION_SECONDS <= v <= MAX_DURATION_SECONDS:
+            return dt.timedelta(seconds=v)
+        errs.append((path, f"duration out of range: {v!r} seconds (at most ±{MAX_DURATION_SECONDS:.0e})"))
+        return None
     errs.append((path, f"expected a duration (timedelta or seconds), got {_describe(v)}"))
+
+
+# Durations given as seconds: about 31,700 years either way. Python's timedelta and polars'
+# microsecond durations both hold this, so per event and in batch the same numbers are good.
+MAX_DURATION_SECONDS = 1e12
 
 
 _FAST_OK = {

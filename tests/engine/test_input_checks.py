@@ -108,3 +108,19 @@ def test_a_non_object_input_is_one_problem(engines, data):
         with pytest.raises(InputError) as e:
             engine.decide(data, now=NOW)
         assert len(e.value.problems) == 1 and e.value.problems[0][0] == ""
+
+
+@pytest.mark.parametrize("seconds", [-1e308, 1e20, 1e12 + 1])
+def test_a_duration_out_of_range_is_an_input_error_in_both_backends(engines, seconds):
+    import polars as pl
+
+    from riskrules.engine.batch import decide_frame
+
+    loose, _ = engines
+    with pytest.raises(InputError) as e:
+        loose.decide(GOOD | {"wait": seconds}, now=NOW)
+    assert e.value.problems == [("wait", f"duration out of range: {seconds!r} seconds (at most ±1e+12)")]
+    frame = pl.DataFrame([{k: v for k, v in GOOD.items() if k != "wait"} | {"wait": w} for w in (seconds, 3600.0)])
+    out = decide_frame(loose, frame, now=NOW)
+    assert out["input_error"][0].startswith("wait: duration out of range") and out["input_error"][1] is None
+    assert out["outcome"][0] is None and out["outcome"][1] == "review"
