@@ -122,6 +122,10 @@ class Resolver:
             return None
         t = NULL
         for x, src in zip(items, e.items):
+            if isinstance(x, ir.Const) and x.value is None:
+                self._err("E203", "list items may not be null", src.span,
+                          "a missing value is never in a list; test it with 'is missing'")
+                return None
             u = unify(t, x.type)
             if u == ANY:
                 self._err("E203", f"list items mix {t} and {x.type}", src.span)
@@ -129,7 +133,7 @@ class Resolver:
             t = u
         if all(isinstance(x, ir.Const) for x in items):
             # a list keeps its order and repeats (count(['a', 'a']) is 2); 'in' makes it a set (_lower_In)
-            return ir.Const(tuple(x.value for x in items if x.value is not None), list_of(t), e.span)
+            return ir.Const(tuple(x.value for x in items), list_of(t), e.span)
         self._err("E204", "list literal items must be literals", e.span,
                   "compare with each value using 'or', or declare a list")
         return None
