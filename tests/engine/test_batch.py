@@ -142,3 +142,14 @@ def test_identity_checks_shared_between_calls_fault_as_per_event(tmp_path):
             (d.outcome, list(d.fired), [e["where"] for e in d.errors], d.reason_codes), row
     assert {"rule:RAW_AGE", "rule:REGION", "rule:RAW_PHONE"} <= {e for es in res["errors"] for e in es}
     assert {"AGE", "BORN", "SEX", "REGION", "PHONE", "RAW_PHONE"} <= {r for rs in res["fired"] for r in rs}
+
+
+def test_results_spread_by_join_when_combinations_share_a_hash(engine, book, monkeypatch):
+    # reasons and id lists are computed per combination of keys and spread back by a hash of
+    # the keys; if two combinations ever shared a hash, the join must give the same frame
+    from riskrules.engine import batch
+
+    by_hash = decide_frame(engine, book, now=NOW)
+    monkeypatch.setattr(batch, "_key_hash", lambda names: pl.struct(names).hash() * 0)
+    by_join = decide_frame(engine, book, now=NOW)
+    assert by_hash["reasons"].list.len().sum() > 0 and by_hash.equals(by_join)
