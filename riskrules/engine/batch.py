@@ -328,6 +328,13 @@ def _input_call_key(n) -> tuple | None:
     return key
 
 
+def _used_rules_aggregates(prog: Program) -> set[str]:
+    """Which of rules.score / any_fired / count anything reads (table defaults included)."""
+    roots = [d for t in prog.tables.values() for d in (t.default or ())]
+    found = {n.name for root in roots for n in ir.walk(root) if isinstance(n, ir.RulesAgg)}
+    return found | {u.removeprefix("rules.") for u in prog.uses() if u.startswith("rules.")}
+
+
 def _eff_columns(name: str, value: pl.Expr, eff: dict) -> list[pl.Expr]:
     return [value.alias(name)] + [e.alias(f"{name}{k}") for k, e in eff.items()]
 
@@ -511,7 +518,8 @@ def build_plan(prog: Program, now: dt.datetime):
         (pl.any_horizontal([pl.col(f"rule:{r.id}") for r in prog.rules]) if prog.rules else pl.lit(False)).alias("__rules_any_fired"),
         (pl.sum_horizontal([pl.col(f"rule:{r.id}") for r in prog.rules]).cast(pl.Int64) if prog.rules else pl.lit(0)).alias("__rules_count"),
     ]
-    stages.append(agg)
+    used_aggs = _used_rules_aggregates(prog)
+    stages.append([a for a in agg if a.meta.output_name().removeprefix("__rules_") in used_aggs])
 
     late_errors: list[tuple[str, pl.Expr]] = []
     score_first = "decision.score" in prog.uses() and prog.tables
