@@ -913,19 +913,20 @@ def _model_reason_ranks(contribs_by_model) -> list[list[pl.Expr]]:
     n = len(feats)
     if n == 0:  # models without reason codes (e.g. scikit-learn estimators)
         return [[pl.lit(None, dtype=pl.Int32).alias(f"__mrank{p}") for p in range(MAX_MODEL_REASONS)]]
-    keys = [pl.when(ok).then((lost * 1000).round().cast(pl.Int64) * n + (n - 1 - i)).alias(f"__mk{i}")
+    # -1 rather than null for "none": max_horizontal is about 3x faster without nulls
+    keys = [pl.when(ok).then((lost * 1000).round().cast(pl.Int64) * n + (n - 1 - i)).otherwise(-1).alias(f"__mk{i}")
             for i, (ok, lost, _) in enumerate(feats)]
     stages = [keys]
     prev = None
     for p in range(MAX_MODEL_REASONS):
         cols = [pl.col(f"__mk{i}") for i in range(n)]
         if prev is not None:
-            cols = [pl.when(c < pl.col(prev)).then(c) for c in cols]
+            cols = [pl.when(c < pl.col(prev)).then(c).otherwise(-1) for c in cols]
         stages.append([pl.max_horizontal(cols).alias(f"__mtop{p}")])
         prev = f"__mtop{p}"
     out = []
     for p in range(MAX_MODEL_REASONS):
-        idx = (n - 1) - pl.col(f"__mtop{p}") % n
+        idx = pl.when(pl.col(f"__mtop{p}") >= 0).then((n - 1) - pl.col(f"__mtop{p}") % n)
         code = pl.lit(None, dtype=pl.Int32)
         for i, (_, _, c) in enumerate(feats):
             code = pl.when(idx == i).then(c).otherwise(code)
