@@ -512,7 +512,8 @@ def build_plan(prog: Program, now: dt.datetime):
         for k in eff:
             if k.startswith("m:"):
                 model_used[k[2:]].append(ev & pl.col(f"__rm{r.index}{k}"))
-    points = [pl.when(pl.col(f"rule:{r.id}")).then(r.score).otherwise(0.0) for r in prog.rules]
+    # rules without points add exact zeros: leave them out of the sum
+    points = [pl.when(pl.col(f"rule:{r.id}")).then(r.score).otherwise(0.0) for r in prog.rules if r.score]
     agg = [
         (pl.sum_horizontal(points) if points else pl.lit(0.0)).alias("__rules_score"),
         (pl.any_horizontal([pl.col(f"rule:{r.id}") for r in prog.rules]) if prog.rules else pl.lit(False)).alias("__rules_any_fired"),
