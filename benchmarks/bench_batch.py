@@ -327,6 +327,8 @@ def profile_stages(engine, df: pl.DataFrame, now: dt.datetime) -> list[list[str]
         cur = cur.lazy().with_columns(stage).collect()
         s = time.perf_counter() - t0
         label = ", ".join(names[:3]) + (f" … (+{len(names) - 3})" if len(names) > 3 else "")
+        if i >= getattr(run, "row_stages", len(run.stages)):  # decide_frame runs these per distinct combination
+            label += " (per combination in decide_frame; here on every row)"
         rows.append([f"stage {i}: {label}", f"{s:.3f}", ""])
     total = sum(float(r[1]) for r in rows)
     for r in rows:

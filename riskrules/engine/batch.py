@@ -630,6 +630,7 @@ def build_plan(prog: Program, now: dt.datetime):
                                         for n in list_names + ["reasons"]]).select(order).collect(engine=ENGINE)
 
     run.stages = stages + flag_stages + combo_stages  # for profiling: the plan's with_columns stages, in order
+    run.row_stages = len(stages)  # the rest run once per distinct combination of keys, not per row
     return run, g
 
 
