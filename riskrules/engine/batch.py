@@ -20,7 +20,7 @@ import datetime as dt
 
 import polars as pl
 
-from . import functions, ir
+from . import functions, ir, irtext
 from .batch_input import INPUT_ERROR, DataError, polars_type, prepare  # noqa: F401 - DataError: what decide_frame raises
 from .functions._common import now_expr
 from .program import Program
@@ -991,6 +991,10 @@ def describe(engine, now: dt.datetime | None = None) -> str:
         out.append(f"rule:{r.id} = {v}")
         if FAULT in eff:
             out.append(f"  faults where: {eff[FAULT]}")
+    if g.shared:
+        out.append("# builtin calls over input fields, computed once before the features")
+        for (func, args), (col, _) in g.shared.items():
+            out.append(f"{col.meta.output_name()} = {func}({', '.join(irtext.show(a) for a in args)})")
     per_row = sorted(set(g.per_row))
     out.append("# functions evaluated per row (no vectorised form): " + (", ".join(per_row) or "none"))
     return "\n".join(out) + "\n"

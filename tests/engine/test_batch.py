@@ -84,6 +84,7 @@ def test_wrong_column_type_is_named(engine, book):
 def test_describe_shows_expressions_and_per_row_functions(engine):
     text = describe(engine, NOW)
     assert "rule:" in text and "functions evaluated per row" in text
+    assert "= cn_id_valid(applicant.id_number)" in text  # the shared call a rule's col("__call0") means
 
 
 def test_nan_and_infinity_are_input_errors_as_per_event(tmp_path):
