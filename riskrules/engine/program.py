@@ -100,6 +100,7 @@ class Program:
         roots = [r.cond for r in self.all_rules]
         roots += [n for t in self.tables.values() for n in t.inputs]
         roots += [c for t in self.tables.values() for row in t.rows for c in row.cells + row.outputs]
+        roots += [c for t in self.tables.values() for c in (t.default or ())]
         roots += [x for x in (self.score, self.unexplained) if x is not None]
         for root in roots:
             for n in ir.walk(root):
