@@ -106,7 +106,11 @@ class Decision:
             out[name] = d
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, plain: bool = True) -> dict:
+        """The decision as JSON-ready values. ``plain=False`` leaves table outputs and
+        model values as computed (dates, durations, NaN) for a caller that serialises
+        them itself (the decision log's fast path)."""
+        conv = _jsonable if plain else _same
         d = {
             "decision_id": self.decision_id,
             "outcome": self.outcome,
@@ -115,9 +119,9 @@ class Decision:
             "fired": list(self.fired),
             "shadow_fired": list(self.shadow_fired),
             "errors": list(self.errors),
-            "tables": _jsonable(self.tables),
+            "tables": conv(self.tables),
             "ruleset": dict(self.ruleset),
-            "models": _jsonable(self.models),
+            "models": conv(self.models),
             "unexplained": self.unexplained,
             "evaluated_at": self.evaluated_at.isoformat(),
         }
@@ -127,6 +131,10 @@ class Decision:
 
     def to_json(self, **kw) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+
+
+def _same(v):
+    return v
 
 
 def _jsonable(v):

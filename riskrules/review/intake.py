@@ -29,11 +29,14 @@ from .anomaly import AnomalyScorer
 from .outcomes import OutcomeFileError, import_outcomes  # noqa: F401 - part of the intake API
 from .evidence import build_evidence, jsonable
 from .store import DuplicateCase, Store, StoreError
+from .store.connect import Serialized, serialized
+from .store.errors import InvalidData
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_QUEUE = 100_000
 DEFAULT_BATCH = 1_000
+_NAP_S = 0.005  # how often a gathering writer looks whether a full batch is waiting
 
 
 class LogOverflow(UserWarning):
@@ -176,12 +179,20 @@ class DecisionLog:
         if first is None:
             self._q.task_done()
             return True
+        # Let a batch gather while asleep rather than waiting on the queue: a thread
+        # blocked in get() is woken by every put(), and each wake-up takes the
+        # interpreter lock from the thread that is deciding.
+        deadline = time.monotonic() + self.linger_s
+        while self._q.qsize() < self.batch_size - 1:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(left, _NAP_S))
         batch = [first]
         stop = False
-        deadline = time.monotonic() + self.linger_s
         while len(batch) < self.batch_size:
             try:
-                item = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
+                item = self._q.get_nowait()
             except queue.Empty:
                 break
             if item is None:
@@ -229,13 +240,27 @@ class DecisionLog:
 
 
 def log_row(decision, data) -> dict:
-    """The decision-log row of one decision (no trace: it is rebuilt for cases)."""
-    result = decision.to_dict()
+    """The decision-log row of one decision (no trace: it is rebuilt for cases).
+
+    The writer thread shares the interpreter lock with the callers of ``decide()``, so
+    its work per decision is kept small: input and result go straight to JSON text
+    (the C encoder; dates through its default hook) and only values that encoder
+    refuses (durations, NaN, numpy scalars, odd keys) take the slower walk through
+    :func:`jsonable`, which gives the same text for everything the fast path accepts.
+    """
+    result = decision.to_dict(plain=False)
     result.pop("trace", None)
     rs = decision.ruleset
     return {"id": decision.decision_id, "ruleset": rs["name"], "version": rs["version"], "digest": rs["digest"],
-            "outcome": decision.outcome, "score": decision.score, "input": jsonable(data),
-            "decision": result, "created_at": decision.evaluated_at}
+            "outcome": decision.outcome, "score": decision.score, "input": _as_json(data, "decision input"),
+            "decision": _as_json(result, "decision result"), "created_at": decision.evaluated_at}
+
+
+def _as_json(value, what: str) -> Serialized:
+    try:
+        return serialized(value, what)
+    except InvalidData:
+        return serialized(jsonable(value), what)
 
 
 def acted(decision, acting: frozenset[str]) -> bool:

@@ -68,6 +68,39 @@ def test_a_bad_row_does_not_sink_its_batch(engine, samples, sqlite_store):
     assert "UNIQUE" in stats.errors[0] or "unique" in stats.errors[0].lower()
 
 
+def test_log_rows_store_what_the_slow_walk_would_for_any_input(engine, samples, sqlite_store):
+    """The log's fast path (straight to JSON text) and its fallback (values the JSON
+    encoder refuses) store the same thing the plain walk gives."""
+    import numpy as np
+
+    from riskrules.review.evidence import jsonable
+    from riskrules.review.intake import log_row
+
+    odd = {"waited": dt.timedelta(minutes=90), "ratio": float("nan"), "n": np.int64(3), "at": NOW, 7: "int key"}
+    inputs = [samples[0], samples[1] | {"extra": odd}, samples[2] | {"tags": ("a", "b"), "day": NOW.date()}]
+    decisions = [engine.decide(s, now=NOW) for s in inputs]
+    sqlite_store.log_decisions_many([log_row(d, s) for d, s in zip(decisions, inputs)])
+    stored = {r.id: r for r in decision_records(sqlite_store, "origination")}
+    for d, s in zip(decisions, inputs):
+        plain = d.to_dict()
+        plain.pop("trace", None)
+        assert stored[d.decision_id].input == jsonable(s)
+        assert stored[d.decision_id].decision == jsonable(plain)
+    assert stored[decisions[1].decision_id].input["extra"] == {
+        "waited": 5400.0, "ratio": None, "n": 3, "at": NOW.isoformat(), "7": "int key"}
+
+
+def test_json_text_that_is_not_an_object_is_refused(engine, samples, sqlite_store):
+    from riskrules.review.intake import log_row
+    from riskrules.review.store import InvalidData
+    from riskrules.review.store.connect import Serialized
+
+    row = log_row(engine.decide(samples[0], now=NOW), samples[0])
+    with pytest.raises(InvalidData, match="decision input must be a JSON object"):
+        sqlite_store.log_decisions_many([row | {"input": Serialized("[1, 2]")}])
+    assert decision_records(sqlite_store, "origination") == []
+
+
 class _SlowStore:
     """A store whose writes wait until released: the queue fills up behind it."""
 

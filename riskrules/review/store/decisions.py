@@ -6,6 +6,7 @@ and are what review cases point at.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from . import audit
-from .connect import jsonable, serialized
+from .connect import Serialized, jsonable, serialized
 from .errors import InvalidData
 from .models import DecisionRecord, utcnow
 
@@ -52,9 +53,18 @@ def row(values: Mapping[str, Any], *, bulk: bool = False) -> dict[str, Any]:
         "outcome": str(values["outcome"]),
         "score": None if score is None else float(score),
         "created_at": created_at,
-        "input": (serialized if bulk else jsonable)(dict(values.get("input") or {}), "decision input"),
-        "decision": (serialized if bulk else jsonable)(dict(values.get("decision") or {}), "decision result"),
+        "input": _json_column(values.get("input"), "decision input", bulk),
+        "decision": _json_column(values.get("decision"), "decision result", bulk),
     }
+
+
+def _json_column(value: Any, what: str, bulk: bool) -> Any:
+    """A JSON object column: a mapping, or (bulk) JSON text of an object already made by ``serialized``."""
+    if isinstance(value, Serialized):
+        if not value.startswith("{"):
+            raise InvalidData(f"{what} must be a JSON object")
+        return value if bulk else json.loads(value)
+    return (serialized if bulk else jsonable)(dict(value or {}), what)
 
 
 def log_one(session: Session, values: Mapping[str, Any], actor: str) -> DecisionRecord:
