@@ -58,8 +58,8 @@ def test_claim_next_never_hands_out_a_case_twice(store, store_url, make_cases):
         assert sorted(per_case) == [(case_id, 1) for case_id in sorted(ids)]
 
 
-def test_racing_claims_on_one_case_have_one_winner(store, store_url, make_cases):
-    (case_id,) = make_cases(store)
+def _race_for(store, store_url, case_id) -> str:
+    """Every claimer claims ``case_id`` at once; exactly one wins. Returns the winner."""
 
     def grab(own, name):
         try:
@@ -71,6 +71,12 @@ def test_racing_claims_on_one_case_have_one_winner(store, store_url, make_cases)
     winners = [name for name, got in results.items() if got == name]
     assert len(winners) == 1
     assert store.get_case(case_id).claimed_by == winners[0]
+    return winners[0]
+
+
+def test_racing_claims_on_one_case_have_one_winner(store, store_url, make_cases):
+    (case_id,) = make_cases(store)
+    _race_for(store, store_url, case_id)
 
 
 def test_claim_release_churn_keeps_one_live_claim(store, store_url, make_cases):
@@ -129,17 +135,7 @@ def test_stale_claims_are_taken_over_once_each(store, store_url, make_cases):
 def test_racing_takeovers_of_one_stale_claim_have_one_winner(store, store_url, make_cases):
     (case_id,) = make_cases(store)
     _abandon(store_url, [case_id])
-
-    def grab(own, name):
-        try:
-            return own.claim(case_id, name).claimed_by
-        except AlreadyClaimed:
-            return None
-
-    results = _run_claimers(store_url, grab)
-    winners = [name for name, got in results.items() if got == name]
-    assert len(winners) == 1
-    assert store.get_case(case_id).claimed_by == winners[0]
+    _race_for(store, store_url, case_id)
     assert len(store.audit_log(action="case.claim_expired")) == 1
     with pytest.raises(ClaimExpired):
         store.record_verdict(case_id, "ghost", "bad")
