@@ -20,6 +20,7 @@ import queue
 import threading
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -257,6 +258,11 @@ def log_row(decision, data) -> dict:
 
 
 def _as_json(value, what: str) -> Serialized:
+    # decide() takes any mapping or a pydantic model; the log stores it as a JSON object
+    if hasattr(value, "model_dump"):
+        value = value.model_dump(mode="python")
+    elif isinstance(value, Mapping) and not isinstance(value, dict):
+        value = dict(value)
     try:
         return serialized(value, what)
     except InvalidData:

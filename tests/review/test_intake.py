@@ -101,6 +101,18 @@ def test_json_text_that_is_not_an_object_is_refused(engine, samples, sqlite_stor
     assert decision_records(sqlite_store, "origination") == []
 
 
+def test_an_input_that_is_a_mapping_but_not_a_dict_is_logged(engine, samples, sqlite_store):
+    """decide() takes any mapping; the log's JSON fast path refused a non-dict one and its
+    fallback walk left it as it was, so the decision was counted failed and never written."""
+    import types
+
+    data = types.MappingProxyType(samples[0])
+    with DecisionLog(sqlite_store) as log:
+        log.submit(engine.decide(data, now=NOW), data)
+    assert (log.stats.written, log.stats.failed) == (1, 0), log.stats.errors
+    assert decision_records(sqlite_store, "origination")[0].input == json.loads(json.dumps(samples[0]))
+
+
 class _SlowStore:
     """A store whose writes wait until released: the queue fills up behind it."""
 
