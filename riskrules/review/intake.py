@@ -183,8 +183,11 @@ class DecisionLog:
         # Let a batch gather while asleep rather than waiting on the queue: a thread
         # blocked in get() is woken by every put(), and each wake-up takes the
         # interpreter lock from the thread that is deciding.
+        # a queue smaller than a batch is as full as it gets: waiting on would only drop
+        # (or hold up) the decisions that no longer fit
+        want = self.batch_size if self._q.maxsize <= 0 else min(self.batch_size, self._q.maxsize)
         deadline = time.monotonic() + self.linger_s
-        while self._q.qsize() < self.batch_size - 1:
+        while self._q.qsize() < want - 1:
             left = deadline - time.monotonic()
             if left <= 0:
                 break

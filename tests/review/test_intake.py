@@ -140,6 +140,22 @@ def test_full_queue_never_blocks_and_never_drops_silently(engine, samples):
     assert stats.written == stats.submitted == accepted.count(True) == slow.rows
 
 
+def test_a_queue_smaller_than_a_batch_is_written_without_waiting_out_the_linger(engine, samples):
+    """The writer gathers a batch asleep until batch_size are waiting; a queue that cannot
+    hold that many never got there, so it slept the whole linger while submits were dropped."""
+    store = _SlowStore()
+    store.release.set()
+    log = DecisionLog(store, batch_size=1000, max_queue=10, linger_s=10)
+    decision = engine.decide(samples[0], now=NOW)
+    for _ in range(10):
+        assert log.submit(decision, samples[0])
+    try:
+        assert log.flush(timeout=3), "the writer waited out its linger behind a full queue"
+        assert store.rows == 10
+    finally:
+        log.close(timeout=1)
+
+
 def test_an_unexpected_store_error_is_counted_and_close_returns(engine, samples, sqlite_store, monkeypatch):
     decisions = [engine.decide(s, now=NOW) for s in samples[:3]]
 
