@@ -432,7 +432,9 @@ def _compile_source(src: str, filename: str):
 def compile_program(prog: Program, resolve, table_hits, *, strict: bool = False) -> Compiled:
     """``Compiled.fn(data, now)`` checks ``data`` against the schema (raising InputError) and decides."""
     src, consts, line_map = generate(prog, strict)
-    code = _compile_source(src, f"<riskrules {prog.name} {prog.digest}>")
+    # strict input checks make other source from the same digest: a name of its own, or the
+    # two would share one linecache entry and tracebacks would quote the wrong lines
+    code = _compile_source(src, f"<riskrules {prog.name} {prog.digest}{' strict' if strict else ''}>")
     # type, isinstance and the scalar types are for the input checks (validate.build_prelude)
     env = {"__builtins__": {"len": len, "sum": sum, "type": type, "isinstance": isinstance, "int": int,
                             "float": float, "str": str, "bool": bool, "Exception": Exception}, "U": U,

@@ -124,3 +124,15 @@ def test_a_duration_out_of_range_is_an_input_error_in_both_backends(engines, sec
     out = decide_frame(loose, frame, now=NOW)
     assert out["input_error"][0].startswith("wait: duration out of range") and out["input_error"][1] is None
     assert out["outcome"][0] is None and out["outcome"][1] == "review"
+
+
+def test_strict_and_loose_code_of_one_ruleset_each_keep_their_source_for_tracebacks(tmp_path):
+    """Strict input checks add lines to the generated function; under the same file name
+    as the loose one, the two shared one linecache entry and a traceback through either
+    quoted the other's lines."""
+    import linecache
+
+    path = write_ruleset(tmp_path, FLAT)
+    for engine in (Engine.load(path, strict_input=True), Engine.load(path), Engine.load(path, strict_input=True)):
+        code = engine._loaded.compiled.fn.__code__
+        assert "".join(linecache.getlines(code.co_filename)) == engine.source
