@@ -2,7 +2,8 @@
 
 The validator returns a normalised copy of the input (every declared field
 present, optional ones as ``None``; ISO strings turned into dates and
-datetimes; naive datetimes taken as UTC) or raises one :class:`InputError`
+datetimes; naive datetimes taken as UTC; lists as tuples, so a list equals a list
+literal with the same items, as in batch) or raises one :class:`InputError`
 naming every bad field. Unknown fields are ignored, or reported when the
 engine is loaded with ``strict_input=True``.
 """
@@ -190,7 +191,7 @@ class _Gen:
                 "        if x is None:",
                 "            errs.append((f'{path}[{i}]', 'list items may not be null')); continue",
                 f"        out.append({item})",
-                "    return out",
+                "    return tuple(out)",
             ]))
             return f"{name}({v}, {path}, {errs})"
         return v
