@@ -191,7 +191,15 @@ class _Gen:
                 if n.type.name == "int":
                     value = value.cast(pl.Int64)
             return value, eff
-        return {"+": a + b, "-": a - b, "*": a * b}[op], eff
+        value = {"+": a + b, "-": a - b, "*": a * b}[op]
+        if n.type.name in ("date", "datetime"):
+            # per event a date or datetime outside years 1..9999 is an OverflowError; polars
+            # would go on with year 0 or 12000, so the same rows fault here
+            year = value.dt.year()
+            outside = (year < 1) | (year > 9999)
+            eff = _merge(eff, {FAULT: _truth(outside if present is None else (present & outside))})
+            value = pl.when(outside).then(None).otherwise(value)
+        return value, eff
 
     def x_Member(self, n):
         if isinstance(n.container, ir.Const):
