@@ -79,6 +79,7 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     the rename stays on one file system. It keeps the old file's permissions (a new
     file gets what the umask allows), not mkstemp's owner-only ones."""
     data = text.encode("utf-8") if isinstance(text, str) else text
+    path = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
     mode = path.stat().st_mode & 0o7777 if path.is_file() else None
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the kernel applies the umask

@@ -229,3 +229,15 @@ def test_a_saved_rule_is_a_shadow_proposal_with_its_rule_and_test(store, ruleset
     assert (rule["id"], rule["status"], rule["provenance"]) == (
         saved.rule_id, "shadow", {"proposal_id": proposal.id, "reviewer": "alice"})
     assert not list(ruleset.rglob("*.tmp"))
+
+
+def test_a_learned_file_that_is_a_symlink_stays_one(ruleset, sample, tmp_path):
+    """learned.yaml shared through a symlink: the atomic rewrite replaced the link with a
+    file of its own, so the file it named (and every ruleset reading it) never got the rule."""
+    shared = tmp_path / "shared-learned.yaml"
+    (ruleset / "learned.yaml").rename(shared)
+    (ruleset / "learned.yaml").symlink_to(shared)
+    saved = save_learned_rule(ruleset, "device.accounts >= 5", "LRN-001", "review", "X", {}, sample, now=NOW)
+    assert (ruleset / "learned.yaml").is_symlink()
+    assert [r["id"] for r in read_rules(ruleset)] == [saved.rule_id]
+    assert yaml.safe_load(shared.read_text(encoding="utf-8"))["rules"][0]["id"] == saved.rule_id
