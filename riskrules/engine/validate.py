@@ -34,10 +34,17 @@ def _describe(v) -> str:
     if isinstance(v, bool):
         return "a bool"
     if isinstance(v, (int, float)):
-        return f"the number {v!r}"
+        return f"the number {_number_text(v)}"
     if isinstance(v, str):
         return f"the string {v[:40]!r}"
     return f"a {type(v).__name__}"
+
+
+def _number_text(v) -> str:
+    """``repr(v)``, short for an integer too long to read (past 4,300 digits Python refuses to print one)."""
+    if type(v) is int and v.bit_length() > 332:  # over 100 digits
+        return f"{'-' if v < 0 else ''}<an integer of {int(v.bit_length() * 0.30103) + 1} digits>"
+    return repr(v)
 
 
 def _int(v, path, errs):
@@ -100,10 +107,11 @@ def _datetime(v, path, errs):
 def _duration(v, path, errs):
     if isinstance(v, dt.timedelta):
         return v
-    if type(v) in (int, float) and math.isfinite(v):
+    # an int is compared as it is: math.isfinite would raise OverflowError past a float's range
+    if type(v) is int or (type(v) is float and math.isfinite(v)):
         if -MAX_DURATION_SECONDS <= v <= MAX_DURATION_SECONDS:
             return dt.timedelta(seconds=v)
-        errs.append((path, f"duration out of range: {v!r} seconds (at most ±{MAX_DURATION_SECONDS:.0e})"))
+        errs.append((path, f"duration out of range: {_number_text(v)} seconds (at most ±{MAX_DURATION_SECONDS:.0e})"))
         return None
     errs.append((path, f"expected a duration (timedelta or seconds), got {_describe(v)}"))
 

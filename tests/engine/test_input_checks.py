@@ -136,3 +136,20 @@ def test_strict_and_loose_code_of_one_ruleset_each_keep_their_source_for_traceba
     for engine in (Engine.load(path, strict_input=True), Engine.load(path), Engine.load(path, strict_input=True)):
         code = engine._loaded.compiled.fn.__code__
         assert "".join(linecache.getlines(code.co_filename)) == engine.source
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("wait", 10**400, "duration out of range: <an integer of 401 digits> seconds"),
+    ("name", 10**5000, "expected a string, got the number <an integer of 5001 digits>"),
+    ("kind", -10**5000, "expected one of a, b, got the number -<an integer of 5001 digits>"),
+    ("wait", -10**30, "duration out of range: -1000000000000000000000000000000 seconds"),
+], ids=["duration-past-float", "string-past-printing", "enum-past-printing", "duration-printed"])
+def test_an_integer_too_large_for_a_float_or_to_print_is_an_input_error(engines, field, value, message):
+    """A duration of 10**400 seconds raised OverflowError (math.isfinite) and a string field
+    given 10**5000 raised ValueError (Python will not print it) instead of an InputError,
+    which decide_many() would have yielded instead of stopping."""
+    for engine in engines:
+        for backend in ("codegen", "interpret"):
+            with pytest.raises(InputError) as e:
+                engine.decide(GOOD | {field: value}, now=NOW, backend=backend)
+            assert e.value.problems == [(field, message + ("" if field != "wait" else " (at most ±1e+12)"))]
