@@ -236,6 +236,11 @@ def _malformed(expect: dict) -> list[str]:
     return p
 
 
+def _as_written(v):
+    """A table output as a case writes it: list values are tuples per event, YAML lists in a case."""
+    return [_as_written(x) for x in v] if isinstance(v, tuple) else v
+
+
 def _actual(expect: dict, d) -> dict:
     """The decision, seen through the keys the case expects."""
     got = {
@@ -243,7 +248,8 @@ def _actual(expect: dict, d) -> dict:
         "shadow_fired": list(d.shadow_fired), "reasons": d.reason_codes, "score": d.score,
         "unexplained": d.unexplained, "errors": len(d.errors),
         "not_fired": [r for r in expect.get("not_fired", []) if r not in d.fired],
-        "tables": {t: {k: d.tables.get(t, {}).get(k) for k in outs} for t, outs in (expect.get("tables") or {}).items()},
+        "tables": {t: {k: _as_written(d.tables.get(t, {}).get(k)) for k in outs}
+                   for t, outs in (expect.get("tables") or {}).items()},
     }
     if isinstance(expect.get("fired"), list):
         got["fired"] = [r for r in expect["fired"] if r in d.fired] + [r for r in d.fired if r not in expect["fired"]]
@@ -295,8 +301,8 @@ def _compare(expect: dict, d) -> list[str]:
             p.append(f"tables: no table {table!r}")
             continue
         for k, v in outs.items():
-            if got.get(k) != v:
-                p.append(f"tables.{table}.{k}: expected {v!r}, got {got.get(k)!r}")
+            if _as_written(got.get(k)) != v:
+                p.append(f"tables.{table}.{k}: expected {v!r}, got {_as_written(got.get(k))!r}")
     if "unexplained" in expect and d.unexplained != expect["unexplained"]:
         p.append(f"unexplained: expected {expect['unexplained']}, got {d.unexplained}")
     if "errors" in expect and len(d.errors) != expect["errors"]:

@@ -118,3 +118,15 @@ def test_the_cli_reports_malformed_cases_without_a_traceback(ruleset, tmp_path):
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     assert r.exit_code == 1
     assert "Traceback" not in r.output
+
+
+def test_a_list_table_output_matches_the_list_a_case_expects(tmp_path):
+    """List values are tuples per event (a list literal, and an input list since lists
+    compare as values); a case writes a YAML list, and the two must compare equal."""
+    rs = RULESET | {"schema": {"app": {"age": "int", "amount": "number", "tags": "list<string>?"}},
+                    "tables": {"t": {"hit": "first", "inputs": ["app.age"], "outputs": ["tags", "fixed"],
+                                     "rows": [{"when": ["> 0"], "then": ["coalesce(app.tags, ['z'])", "['a', 'b']"]}]}}}
+    engine = Engine.load(write_ruleset(tmp_path, rs))
+    result = run_case(engine, tmp_path, {"input": ADULT | {"app": {"age": 40, "amount": 10, "tags": ["q"]}},
+                                         "expect": {"tables": {"t": {"tags": ["q"], "fixed": ["a", "b"]}}}})
+    assert result.passed, result.problems
