@@ -11,6 +11,7 @@ cases, so it can afford a second, traced run on the reference interpreter.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from typing import Any
 
@@ -129,7 +130,7 @@ def _short(v) -> str:
 def jsonable(v):
     """Plain JSON values: dates and datetimes as ISO strings, NaN as null, tuples as lists."""
     if isinstance(v, dict):
-        return {str(k): jsonable(x) for k, x in v.items()}
+        return {_json_key(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [jsonable(x) for x in v]
     if isinstance(v, (set, frozenset)):
@@ -143,3 +144,11 @@ def jsonable(v):
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
         return jsonable(v.item())
     return v
+
+
+def _json_key(k) -> str:
+    # as json.dumps spells a key, so the decision log's fast path (the C encoder) and
+    # this walk store the same text: str() would give "True" where JSON has "true"
+    if k is True or k is False or k is None:
+        return json.dumps(k)
+    return str(k)

@@ -250,7 +250,8 @@ def log_row(decision, data) -> dict:
     its work per decision is kept small: input and result go straight to JSON text
     (the C encoder; dates through its default hook) and only values that encoder
     refuses (durations, NaN, numpy scalars, odd keys) take the slower walk through
-    :func:`jsonable`, which gives the same text for everything the fast path accepts.
+    :func:`jsonable`, which gives the same text for everything the fast path accepts
+    (keys too: ``{True: 1}`` is ``{"true": 1}`` either way, as json.dumps spells it).
     """
     result = decision.to_dict(plain=False)
     result.pop("trace", None)

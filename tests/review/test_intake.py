@@ -305,3 +305,16 @@ def test_outcomes_from_parquet(engine, samples, sqlite_store, tmp_path):
     pl.DataFrame({"decision_id": [decisions[0][0].decision_id], "label": ["fraud"]}).write_parquet(f)
     assert import_outcomes(sqlite_store, f).added == 1
     assert sqlite_store.outcomes_for(decisions[0][0].decision_id)[0].label == "fraud"
+
+
+@pytest.mark.parametrize("keys", [{True: 1, False: 2, None: 3}, {7: "int", 1.5: "float", "s": "str"}])
+def test_odd_keys_are_spelled_the_same_by_the_fast_path_and_the_walk(engine, samples, keys):
+    """json.dumps spells a True key "true"; the walk's str() gave "True", so the same
+    input was logged with different keys depending on whether some other value in it
+    sent it down the walk."""
+    from riskrules.review.intake import log_row
+
+    fast, walked = samples[0] | {"extra": keys}, samples[0] | {"extra": keys, "waited": dt.timedelta(hours=1)}
+    rows = [log_row(engine.decide(s, now=NOW), s) for s in (fast, walked)]
+    extras = [json.loads(row["input"])["extra"] for row in rows]
+    assert extras[0] == extras[1] == json.loads(json.dumps(keys))
