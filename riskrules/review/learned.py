@@ -17,12 +17,13 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from filelock import FileLock, Timeout
 
 from .evidence import jsonable
 from .history import decision_frame
@@ -32,6 +33,13 @@ LEARNED = "learned.yaml"
 TESTS = "tests/learned.yaml"
 HEADER = ("# Rules learned in the review loop (riskrules rules propose / promote).\n"
           "# Each arrives as status: shadow with its provenance; promotion makes it active.\n")
+LOCK_TIMEOUT_S = 30.0  # how long a save or promotion waits for another one on the same ruleset
+
+#: Test hook, None in production: called with the ruleset folder after learned.yaml is
+#: read and before it is written back (saving and promoting alike). The race tests set it
+#: to hold two writers at that point, where without the folder's lock they would
+#: overwrite each other's rules.
+after_read_hook: Callable[[Path], None] | None = None
 
 
 class LearnedRuleError(Exception):
@@ -111,6 +119,40 @@ def restored_on_failure(*paths: Path) -> Iterator[None]:
         raise
 
 
+def lock_file(folder: Path) -> Path:
+    """The lock file of ``folder``'s learned rules: hidden, next to learned.yaml (the
+    file a symlinked learned.yaml names, so rulesets sharing one file share its lock).
+    Its name ends in ``.lock``, so nothing that reads a ruleset's YAML picks it up."""
+    real = Path(os.path.realpath(folder / LEARNED))
+    return real.with_name(f".{real.name}.lock")
+
+
+@contextlib.contextmanager
+def learned_rules_locked(folder: Path) -> Iterator[None]:
+    """Hold the lock of ``folder``'s learned rules for the body, across threads and processes.
+
+    Saving and promoting read learned.yaml, rewrite it, check the ruleset, then commit
+    or put the files back; two at once on one ruleset would lose a rule (the store's own
+    transactions do not serialise them on PostgreSQL). The lock is the operating
+    system's (flock), so it dies with its process and can never be left stale. Waits
+    :data:`LOCK_TIMEOUT_S`, then raises :class:`LearnedRuleError` naming the lock file.
+    """
+    path = lock_file(folder)
+    lock = FileLock(path, timeout=LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LearnedRuleError(f"{path}: another save or promotion of this ruleset held the lock for "
+                               f"{LOCK_TIMEOUT_S:g} s; try again when it is done (nothing was changed)") from None
+    except OSError as exc:
+        raise LearnedRuleError(f"{path}: cannot take the lock of the learned rules: {exc.strerror or exc} "
+                               "(nothing was changed)") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @contextlib.contextmanager
 def committed_with_files(folder: Path, change: contextlib.AbstractContextManager[RuleProposal]
                          ) -> Iterator[RuleProposal]:
@@ -119,10 +161,12 @@ def committed_with_files(folder: Path, change: contextlib.AbstractContextManager
     ``change`` is :meth:`Store.creating_proposal` or :meth:`Store.moving_proposal`:
     it commits only if the body succeeds, and if the body or the commit fails,
     learned.yaml and its tests are put back as they were. So the store and the files
-    never disagree.
+    never disagree. The whole of it, from the body's read of learned.yaml to the commit
+    or the restore, holds the folder's lock (:func:`learned_rules_locked`): a restore
+    never puts back a copy older than another writer's rule.
     """
-    with restored_on_failure(folder / LEARNED, folder / TESTS):  # the commit itself may still fail
-        with change as proposal:
+    with learned_rules_locked(folder), restored_on_failure(folder / LEARNED, folder / TESTS):
+        with change as proposal:  # the commit itself may still fail
             yield proposal
 
 
@@ -131,7 +175,7 @@ def scratch_ruleset(path: str | Path, extra_rules: list[dict]) -> tuple[tempfile
     src = ruleset_file(path)
     tmp = tempfile.TemporaryDirectory(prefix="riskrules-learn-")
     dst = Path(tmp.name) / "ruleset"
-    shutil.copytree(src.parent, dst, ignore=shutil.ignore_patterns("tests", "samples", "*.db"))
+    shutil.copytree(src.parent, dst, ignore=shutil.ignore_patterns("tests", "samples", "*.db", "*.lock"))
     if not includes_learned(src):
         doc = yaml.safe_load((dst / src.name).read_text(encoding="utf-8"))
         inc = doc.get("include") or []
@@ -184,8 +228,18 @@ def save_learned_rule(ruleset_dir: str | Path, expression: str, id: str, action:
     """Write (or replace) rule ``id`` in learned.yaml as shadow, plus a generated test case.
 
     Raises :class:`LearnedRuleError` when the ruleset does not include learned.yaml
-    (nothing is written) or when the rule does not check (the files are restored).
+    (nothing is written), when the rule does not check (the files are restored) or when
+    another save or promotion holds the ruleset's lock for too long.
     """
+    folder = ruleset_file(ruleset_dir).parent
+    with learned_rules_locked(folder):
+        return _save_rule(folder, expression, id, action, reason, provenance, case_input, name=name, now=now)
+
+
+def _save_rule(ruleset_dir: str | Path, expression: str, id: str, action: str | None, reason: str | None,
+               provenance: dict, case_input: dict, *, name: str | None = None,
+               now: dt.datetime | None = None) -> Saved:
+    """:func:`save_learned_rule` for a caller that holds the folder's lock."""
     from .. import Engine, RulesetError
 
     src = ruleset_file(ruleset_dir)
@@ -194,6 +248,7 @@ def save_learned_rule(ruleset_dir: str | Path, expression: str, id: str, action:
                                "then save the rule again (nothing was written)")
     folder = src.parent
     rules = [r for r in read_rules(folder) if r.get("id") != id]
+    _after_read(folder)
     rules.append(rule_dict(id, expression, action, reason, name=name, provenance=provenance))
     learned, tests = folder / LEARNED, folder / TESTS
     try:
@@ -246,8 +301,8 @@ def propose_learned_rule(store: Store, ruleset_dir: str | Path, ruleset: str, ex
                                                               backtest=backtest)) as proposal:
         assert proposal.id is not None
         on_rule = {"proposal_id": proposal.id, **(provenance if rule_provenance is None else rule_provenance)}
-        saved = save_learned_rule(folder, expression, rule_id_for(proposal.id), action, reason, on_rule,
-                                  case_input, now=now)
+        saved = _save_rule(folder, expression, rule_id_for(proposal.id), action, reason, on_rule,
+                           case_input, now=now)
     return proposal, saved
 
 
@@ -311,6 +366,7 @@ def _activate(src: Path, rule_id: str, proposal_id: int, actor: str, hits: int) 
         if rule is None:
             raise LearnedRuleError(f"rule {rule_id} of proposal {proposal_id} is not in {folder / LEARNED} "
                                    "(nothing was changed)")
+        _after_read(folder)
         rule["status"] = "active"
         rule.setdefault("provenance", {})["promoted_by"] = actor
         rule["provenance"]["promoted_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
@@ -354,6 +410,11 @@ def _activate_test(folder: Path, rule_id: str) -> None:
             expect[key] = sorted(set(expect.get(key, [])) | {rule_id})
     write_atomic(path, "# Generated by the review loop: one case per learned rule.\n"
                  + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100))
+
+
+def _after_read(folder: Path) -> None:
+    if after_read_hook is not None:
+        after_read_hook(folder)
 
 
 def rule_id_for(proposal_id: int) -> str:

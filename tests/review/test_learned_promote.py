@@ -40,7 +40,8 @@ def _state(store: Store, ruleset: Path) -> tuple:
     """Everything a promotion may change: proposals, audit entries, files (bytes and modes)."""
     proposals = [(p.id, p.status, p.promoted_by, p.updated_at) for p in store.list_proposals()]
     audit = [(e.id, e.action, e.detail) for e in store.audit_log()]
-    files = {p.relative_to(ruleset): (p.read_bytes(), p.stat().st_mode) for p in ruleset.rglob("*") if p.is_file()}
+    files = {p.relative_to(ruleset): (p.read_bytes(), p.stat().st_mode)
+             for p in ruleset.rglob("*") if p.is_file() and p.suffix != ".lock"}  # the lock file stays once made
     return proposals, audit, files
 
 
