@@ -38,8 +38,9 @@ def _run_claimers(store_url, work):
     return results
 
 
-def test_claim_next_never_hands_out_a_case_twice(store, store_url, make_cases):
-    ids = make_cases(store, CASES)
+def _drain_all(store_url, ids) -> dict:
+    """Every claimer takes cases with claim_next until none is left; each of ``ids`` is
+    handed out exactly once. Returns what each claimer got."""
 
     def drain(own, name):
         mine = []
@@ -50,6 +51,12 @@ def test_claim_next_never_hands_out_a_case_twice(store, store_url, make_cases):
     results = _run_claimers(store_url, drain)
     claimed = [case_id for mine in results.values() for case_id in mine]
     assert sorted(claimed) == sorted(ids), Counter(claimed).most_common(3)
+    return results
+
+
+def test_claim_next_never_hands_out_a_case_twice(store, store_url, make_cases):
+    ids = make_cases(store, CASES)
+    results = _drain_all(store_url, ids)
     # the database agrees: every case claimed once, by the reviewer who got it
     holders = {c.id: c.claimed_by for c in store.list_cases(limit=None)}
     assert all(holders[case_id] == name for name, mine in results.items() for case_id in mine)
@@ -111,16 +118,7 @@ def _abandon(store_url, ids):
 def test_stale_claims_are_taken_over_once_each(store, store_url, make_cases):
     ids = make_cases(store, CASES)
     _abandon(store_url, ids)
-
-    def drain(own, name):
-        mine = []
-        while (case := own.claim_next(name)) is not None:
-            mine.append(case.id)
-        return mine
-
-    results = _run_claimers(store_url, drain)
-    claimed = [case_id for mine in results.values() for case_id in mine]
-    assert sorted(claimed) == sorted(ids), Counter(claimed).most_common(3)
+    _drain_all(store_url, ids)
     takeovers = store.audit_log(action="case.claim_expired")
     assert sorted(int(e.entity_id) for e in takeovers) == sorted(ids)
     assert {e.detail["holder"] for e in takeovers} == {"ghost"}
