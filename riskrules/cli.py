@@ -33,23 +33,21 @@ def _usage(msg: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _need_file(path: Path) -> None:
-    if not path.exists():
-        raise _usage(f"{path}: no such file")
-    if path.is_dir():
-        for name in ("ruleset.yaml", "ruleset.rules"):
-            if (path / name).is_file():
-                return
-        raise _usage(f"{path} is a folder without ruleset.yaml or ruleset.rules")
+def _cannot(path, what: str, exc: OSError) -> typer.Exit:
+    """A usage error for a file the OS refused: ``PATH: cannot WHAT: reason``."""
+    return _usage(f"{_esc(str(path))}: cannot {what}: {_esc(exc.strerror or str(exc))}")
 
 
 def _ruleset_path(path: Path) -> Path:
-    _need_file(path)
-    if path.is_dir():
-        for name in ("ruleset.yaml", "ruleset.rules"):
-            if (path / name).is_file():
-                return path / name
-    return path
+    """The ruleset file ``path`` names: the file itself, or a folder's ruleset.yaml / ruleset.rules."""
+    if not path.exists():
+        raise _usage(f"{path}: no such file")
+    if not path.is_dir():
+        return path
+    for name in ("ruleset.yaml", "ruleset.rules"):
+        if (path / name).is_file():
+            return path / name
+    raise _usage(f"{path} is a folder without ruleset.yaml or ruleset.rules")
 
 
 def _print_diagnostics(diags, fmt: str, sources: SourceCache | None = None) -> None:
@@ -69,17 +67,23 @@ def _esc(s: str) -> str:
     return escape(s)
 
 
+def _ruleset_failed(exc: RulesetError, fmt: str = "text") -> typer.Exit:
+    """Print why a ruleset did not load; the caller raises the returned exit (1)."""
+    _print_diagnostics(exc.diagnostics, fmt, exc.sources)
+    return typer.Exit(1)
+
+
 def _load_engine(path: Path, fmt: str = "text", strict_input: bool = False):
     from .engine.runtime import Engine
 
     try:
         return Engine.load(_ruleset_path(path), strict_input=strict_input)
     except RulesetError as exc:
-        _print_diagnostics(exc.diagnostics, fmt, exc.sources)
+        failed = _ruleset_failed(exc, fmt)
         if fmt != "json":
             n = sum(d.is_error for d in exc.diagnostics)
             err.print(f"[red]{n} error{'s' if n != 1 else ''}[/]: the ruleset does not check")
-        raise typer.Exit(1)
+        raise failed
 
 
 @app.command()
@@ -118,8 +122,7 @@ def fmt(path: PathArg,
     try:
         rs = load_ruleset(path)
     except RulesetError as exc:
-        _print_diagnostics(exc.diagnostics, "text", exc.sources)
-        raise typer.Exit(1)
+        raise _ruleset_failed(exc)
     text = format_rules(rs) if kind == "rules" else format_yaml(rs)
     if check_only:
         same = path.read_text(encoding="utf-8") == text
@@ -132,7 +135,7 @@ def fmt(path: PathArg,
         try:
             _replace_file(path, text)
         except OSError as exc:
-            raise _usage(f"{_esc(str(path))}: cannot write: {_esc(exc.strerror or str(exc))}") from None
+            raise _cannot(path, "write", exc) from None
         err.print(f"formatted {path}")
         return
     sys.stdout.write(text)
@@ -180,8 +183,7 @@ def compile_(path: PathArg,
         try:
             rs = load_ruleset(path)
         except RulesetError as exc:
-            _print_diagnostics(exc.diagnostics, "text", exc.sources)
-            raise typer.Exit(1)
+            raise _ruleset_failed(exc)
         prog, diags = run_check(rs, base_dir=path.parent, dump_after=dump_after)
         if prog is None:
             _print_diagnostics(diags, "text")
@@ -221,13 +223,13 @@ def run(path: PathArg,
     try:
         src = open(input, "rb") if input else getattr(sys.stdin, "buffer", sys.stdin)
     except OSError as exc:
-        raise _usage(f"{_esc(str(input))}: cannot read: {_esc(exc.strerror or str(exc))}") from None
+        raise _cannot(input, "read", exc) from None
     try:
         dst = open(output, "w", encoding="utf-8") if output else sys.stdout
     except OSError as exc:
         if input:
             src.close()
-        raise _usage(f"{_esc(str(output))}: cannot write: {_esc(exc.strerror or str(exc))}") from None
+        raise _cannot(output, "write", exc) from None
     try:
         summary = run_jsonl(engine, src, dst, now=when)
     finally:
@@ -275,8 +277,8 @@ def test(path: PathArg,
     """Run the ruleset's YAML test cases; ends with 'N passed, M failed'."""
     from .engine.testing import run_tests
 
-    engine = _load_engine(path)
     rs_path = _ruleset_path(path)
+    engine = _load_engine(rs_path)
     where = tests or (rs_path.parent / engine.program.ast.tests if engine.program.ast.tests else rs_path.parent / "tests")
     if not where.exists():
         raise _usage(f"no tests at {where}")
@@ -426,8 +428,7 @@ def backtest(
             run = run_backtest(rs, data, label=label, against=champion, id_column=id_column, now=_parse_now(now),
                                on_step=lambda s: bar.update(task, advance=1, description=s))
     except RulesetError as exc:
-        _print_diagnostics(exc.diagnostics, "text", exc.sources)
-        raise typer.Exit(1)
+        raise _ruleset_failed(exc)
     except (DataError, FrameError, BacktestError) as exc:
         err.print(f"[red]error:[/] {_esc(str(exc))}")
         raise typer.Exit(1)
@@ -439,7 +440,7 @@ def backtest(
         try:
             write_html(run.result, report)
         except OSError as exc:
-            raise _usage(f"{_esc(str(report))}: cannot write the report: {_esc(exc.strerror or str(exc))}") from None
+            raise _cannot(report, "write the report", exc) from None
         err.print(f"report written to {report}")
 
 
