@@ -73,11 +73,14 @@ class BacktestRun:
     rows: int
 
 
-def backtest(ruleset: Path, data: Path, *, label: str | None = None, against: Path | None = None,
+def backtest(ruleset: Path | Engine, data: Path, *, label: str | None = None, against: Path | None = None,
              id_column: str | None = None, now: dt.datetime | None = None,
              on_step: Callable[[str], None] | None = None) -> BacktestRun:
-    """Decide every row of ``data`` with ``ruleset`` (batch backend) and measure it."""
-    engine = Engine.load(ruleset)
+    """Decide every row of ``data`` with ``ruleset`` (batch backend) and measure it.
+
+    ``ruleset`` is a ruleset file, or an engine already loaded from one.
+    """
+    engine = ruleset if isinstance(ruleset, Engine) else Engine.load(ruleset)
     if label is None and data.is_dir():
         label = BOOK_LABEL
     book = load_book(data, label=label)
@@ -118,7 +121,6 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
     from .engine.batchio import run_jsonl
     from .sim import simulate
 
-    root = Path(__file__).resolve().parent.parent
     ruleset = _shipped("origination")
     samples = ruleset.parent / "samples" / "applications.jsonl"
     out.mkdir(parents=True, exist_ok=True)
@@ -132,7 +134,7 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
     book = out / "book"
     simulate(seed, applicants, book)
     step("simulated a book")
-    run = backtest(ruleset, book, now=dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc))
+    run = backtest(engine, book, now=dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc))
     report = out / "report.html"
     write_html(run.result, report)
     (out / "backtest.json").write_text(json.dumps(run.result.to_dict(), ensure_ascii=False, indent=1),
@@ -145,7 +147,6 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
     with Store.open(f"sqlite:///{review_db}") as store:
         intake = ingest_book(engine, store, book, anomaly_path=out / "anomaly.joblib")
     step(f"decided the book one by one into the decision log and review queue ({review_db})")
-    del root
     return DemoSummary(decisions, dict(summary.outcomes), book, report, run.result, review_db, intake)
 
 
