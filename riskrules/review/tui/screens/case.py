@@ -25,6 +25,7 @@ from riskrules.review.store import ClaimRequired, StoreError
 from ..evidence import read_evidence
 from ..retry import Backoff
 from ..service import CaseView, is_outage
+from ..widgets.case_links import CaseLinksTable
 from ..widgets.case_summary import CaseSummary
 from ..widgets.contributions import ContributionChart
 from ..widgets.db_banner import DatabaseBanner
@@ -327,9 +328,8 @@ class CaseScreen(Screen):
     def action_propose_rule(self) -> None:
         self.review_app.open_rules(self.case_id)
 
-    @on(SimilarTable.CaseChosen)
-    @on(LinksTable.CaseChosen)
-    def _open_other(self, message: SimilarTable.CaseChosen | LinksTable.CaseChosen) -> None:
+    @on(CaseLinksTable.CaseChosen)
+    def _open_other(self, message: CaseLinksTable.CaseChosen) -> None:
         self.review_app.open_case(message.case_id)
 
 

@@ -5,28 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rich.text import Text
-from textual import on
-from textual.message import Message
-from textual.widgets import DataTable
 
 from .. import format as fmt
 from ..evidence import Link
 from ..service import LinkedCase
+from .case_links import CaseLinksTable
 
 
-class LinksTable(DataTable):
-    class CaseChosen(Message):
-        def __init__(self, case_id: int) -> None:
-            super().__init__()
-            self.case_id = case_id
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", **kwargs)
-
-    def on_mount(self) -> None:
-        for label, key, width in (("Link", "kind", 10), ("Value", "value", 16), ("Case", "case", 5),
-                                  ("Status", "status", 13), ("Verdict", "verdict", 8)):
-            self.add_column(label, key=key, width=width)
+class LinksTable(CaseLinksTable):
+    COLUMNS = (("Link", "kind", 10), ("Value", "value", 16), ("Case", "case", 5),
+               ("Status", "status", 13), ("Verdict", "verdict", 8))
 
     def show_links(self, links: Sequence[Link], linked: Mapping[int, LinkedCase]) -> None:
         self.clear()
@@ -46,9 +34,5 @@ class LinksTable(DataTable):
         if not links:
             self.add_row(Text("no shared device, phone or contacts", style="dim italic"), "", "", "", "")
 
-    @on(DataTable.RowSelected)
-    def _chosen(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        other = (event.row_key.value or "").partition(":")[2]
-        if other.isdigit():
-            self.post_message(self.CaseChosen(int(other)))
+    def case_of(self, row_key: str) -> int | None:
+        return super().case_of(row_key.partition(":")[2])  # rows are keyed "<link>:<case>"

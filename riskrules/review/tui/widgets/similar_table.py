@@ -5,27 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on
-from textual.message import Message
-from textual.widgets import DataTable
 
 from .. import format as fmt
 from ..similar import SimilarCase
+from .case_links import CaseLinksTable
 
 
-class SimilarTable(DataTable):
-    class CaseChosen(Message):
-        def __init__(self, case_id: int) -> None:
-            super().__init__()
-            self.case_id = case_id
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", **kwargs)
-
-    def on_mount(self) -> None:
-        for label, key, width in (("Case", "case", 5), ("Dist", "distance", 5), ("Verdict", "verdict", 8),
-                                  ("Amount", "amount", 8), ("Outcomes", "outcomes", 12), ("Same values", "shared", None)):
-            self.add_column(label, key=key, width=width)
+class SimilarTable(CaseLinksTable):
+    COLUMNS = (("Case", "case", 5), ("Dist", "distance", 5), ("Verdict", "verdict", 8),
+               ("Amount", "amount", 8), ("Outcomes", "outcomes", 12), ("Same values", "shared", None))
 
     def show_similar(self, similar: Sequence[SimilarCase]) -> None:
         self.clear()
@@ -41,9 +29,3 @@ class SimilarTable(DataTable):
             )
         if not similar:
             self.add_row("", "", Text("no reviewed cases to compare with yet", style="dim italic"), "", "", "")
-
-    @on(DataTable.RowSelected)
-    def _chosen(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value:
-            self.post_message(self.CaseChosen(int(event.row_key.value)))
