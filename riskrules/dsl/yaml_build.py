@@ -61,7 +61,7 @@ class YamlBuilder:
     def literal(self, path: tuple) -> A.Literal | None:
         """A literal from a YAML scalar's own type (numbers, booleans, null, dates, text)."""
         node = self.doc.nodes[path]
-        return yaml_literal(_value(self.data, path), self.doc.span(node), node.value, self.diags)
+        return yaml_literal(self.doc.value_at(path), self.doc.span(node), node.value, self.diags)
 
     def valid(self, adapter, value) -> Any:
         try:
@@ -164,7 +164,7 @@ class YamlBuilder:
         return self.parse(path, "cell_start")
 
     def outputs(self, path: tuple) -> tuple[A.Expr, ...]:
-        value = _value(self.data, path)
+        value = self.doc.value_at(path)
         paths = [path + (i,) for i in range(len(value))] if isinstance(value, list) else [path]
         return tuple(self.output(p) for p in paths)
 
@@ -213,12 +213,6 @@ class YamlBuilder:
             self.diags += problems
             rules += found
         return tuple(paths), tuple(rules)
-
-
-def _value(data, path):
-    for el in path:
-        data = data[el]
-    return data
 
 
 def _frozen(value):

@@ -73,12 +73,6 @@ def data_path(data, loc) -> tuple[tuple, tuple]:
     return tuple(path), tuple(rest)
 
 
-def _value_at(data, path):
-    for el in path:
-        data = data[el]
-    return data
-
-
 def allowed_keys(schema: dict, data, path: tuple) -> list[str]:
     """Keys the JSON Schema allows in the mapping at ``path`` of ``data``."""
     node = _pick(schema, schema, data)
@@ -147,14 +141,14 @@ def validation_diagnostics(exc: ValidationError, doc: YamlDoc, schema: dict, whe
             w = _EXPECTED.get(err["type"], err["msg"].lower())
             if w not in wanted:
                 wanted.append(w)
-        got = describe_value(_value_at(doc.data, path))
+        got = describe_value(doc.value_at(path))
         found.append(error("E115", f"expected {' or '.join(wanted)}, got {got}", doc.span_at(path)))
     return found
 
 
 def _bad_choice(doc: YamlDoc, path: tuple, err: dict) -> Diagnostic:
     choices = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-    value = _value_at(doc.data, path)
+    value = doc.value_at(path)
     message = f"invalid value {describe_value(value)}"
     if choices:
         message += " — expected one of " + ", ".join(choices)

@@ -88,6 +88,13 @@ class YamlDoc:
                 return self.span(node)
         return Span(self.file, 1, 1, 1, 1)
 
+    def value_at(self, path: Path):
+        """The data at ``path`` (which must exist)."""
+        value = self.data
+        for el in path:
+            value = value[el]
+        return value
+
     def key_span_at(self, path: Path) -> Span:
         node = self.keys.get(tuple(path))
         return self.span(node) if node is not None else self.span_at(path)
