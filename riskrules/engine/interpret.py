@@ -17,10 +17,11 @@ _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator
 
 
 class _Run:
-    __slots__ = ("inp", "now", "memo", "cell", "late", "trace", "models", "prog")
+    __slots__ = ("inp", "now", "memo", "cell", "late", "trace", "models", "prog", "cell_bound")
 
-    def __init__(self, prog, inp, now, trace):
+    def __init__(self, prog, inp, now, trace, cell_bound):
         self.prog = prog
+        self.cell_bound = cell_bound
         self.inp = inp
         self.now = now
         self.memo: dict[int, object] = {}
@@ -34,7 +35,7 @@ class _Run:
         if key in self.memo:
             return self.memo[key]
         v = getattr(self, "ev_" + type(n).__name__)(n)
-        if not isinstance(n, ir.Cell) and not _has_cell(n):
+        if key not in self.cell_bound:  # a value that depends on the table cell is not remembered
             self.memo[key] = v
             if self.trace is not None and not isinstance(n, ir.Const):
                 self.trace.append({"node": show(n), "at": _at(n), "value": v})
@@ -145,8 +146,26 @@ class _Run:
         return None if vals is None else fn.impl(*head, *vals)
 
 
-def _has_cell(n) -> bool:
-    return any(isinstance(x, ir.Cell) for x in ir.walk(n)) if ir.children(n) else False
+def _cell_bound(prog) -> frozenset[int]:
+    """Ids of the nodes whose value depends on the table cell being matched (a Cell or above one)."""
+    bound: set[int] = set()
+
+    def has_cell(n) -> bool:
+        if isinstance(n, ir.Cell):
+            bound.add(id(n))
+            return True
+        found = False
+        for k in ir.children(n):
+            found |= has_cell(k)
+        if found:
+            bound.add(id(n))
+        return found
+
+    for tab in prog.tables.values():
+        for row in tab.rows:
+            for c in row.cells:
+                has_cell(c)
+    return frozenset(bound)
 
 
 def _at(n) -> str:
@@ -160,10 +179,13 @@ class Interpreter:
         self.resolve = resolve
         self.table_hits = table_hits
         self.points = [r.score for r in prog.all_rules]
+        # both fixed by the program: worked out once here, not on every run
+        self.cell_bound = _cell_bound(prog)
+        self.score_first = bool(prog.tables) and "decision.score" in prog.uses()
 
     def run(self, inp, now, trace=None):
         p = self.prog
-        run = _Run(p, inp, now, trace)
+        run = _Run(p, inp, now, trace, self.cell_bound)
         fired, shadow, errors = [], [], []
         matched = False
         for r in p.rules:
@@ -180,7 +202,7 @@ class Interpreter:
         run.late["rules.any_fired"] = len(fired) > 0
         run.late["rules.count"] = len(fired)
         tables = {}
-        score_first = "decision.score" in p.uses() and p.tables
+        score_first = self.score_first
         if score_first:
             self._score(run, errors)
         for name, tab in p.tables.items():
