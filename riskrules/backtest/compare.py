@@ -12,7 +12,7 @@ import math
 
 import polars as pl
 
-from .metrics import BacktestError, outcome_order, ratio
+from .metrics import BacktestError, label_or_unlabelled, outcome_order, ratio
 from .result import ChangedRow, Comparison, RuleChange, RuleMeta, Summary
 
 
@@ -24,7 +24,7 @@ def compare(challenger: pl.DataFrame, champion: pl.DataFrame, *, label: pl.Serie
         raise BacktestError(f"champion results have {champion.height:,} rows but the challenger's have "
                             f"{challenger.height:,}; both must come from the same input rows")
     n = challenger.height
-    bad = label if label is not None else pl.Series([None] * n, dtype=pl.Boolean)
+    bad = label_or_unlabelled(label, n)
     w = pl.DataFrame({
         "row": pl.int_range(0, n, eager=True, dtype=pl.Int64),
         "b_out": champion["outcome"], "c_out": challenger["outcome"],
@@ -85,7 +85,7 @@ def _fired(results: pl.DataFrame) -> pl.Series:
 def _score(results: pl.DataFrame) -> pl.Series:
     if "score" in results.columns:
         return results["score"].cast(pl.Float64)
-    return pl.Series([None] * results.height, dtype=pl.Float64)
+    return pl.repeat(None, results.height, dtype=pl.Float64, eager=True)
 
 
 def _counts(frame: pl.DataFrame, col: str) -> dict[str, int]:

@@ -106,7 +106,7 @@ def check_label(s: pl.Series, *, source: str | None = None) -> pl.Series:
     if s.dtype == pl.Boolean:
         return s.alias(name)
     if s.dtype == pl.Null:
-        return pl.Series(name, [None] * s.len(), dtype=pl.Boolean)
+        return s.cast(pl.Boolean).alias(name)
     if s.dtype in _LABEL_NUMERIC:
         vals = s.drop_nulls()
         bad = vals.filter((vals != 0) & (vals != 1))

@@ -27,6 +27,11 @@ def ratio(a, b) -> float | None:
     return None if not b else float(a) / float(b)
 
 
+def label_or_unlabelled(label: pl.Series | None, rows: int) -> pl.Series:
+    """The label, or (without one) a Boolean column of ``rows`` nulls: every row unlabelled."""
+    return label if label is not None else pl.repeat(None, rows, dtype=pl.Boolean, eager=True).alias(BAD)
+
+
 def rule_column(rule_id: str) -> str:
     return f"rule:{rule_id}"
 
@@ -59,7 +64,7 @@ def summarise(results: pl.DataFrame, label: pl.Series | None, *,
     """Outcome mix, approval and bad rates, score distribution, KS and AUC for one ruleset."""
     if "outcome" not in results.columns:
         raise BacktestError("results have no 'outcome' column")
-    bad = label if label is not None else pl.Series(BAD, [None] * results.height, dtype=pl.Boolean)
+    bad = label_or_unlabelled(label, results.height)
     frame = results.select("outcome").with_columns(bad.alias(BAD))
     mix = (frame.group_by("outcome")
            .agg(pl.len().alias("count"), pl.col(BAD).sum().alias("bads"),
@@ -109,7 +114,7 @@ def rule_stats(results: pl.DataFrame, rules: list[RuleMeta], label: pl.Series | 
     if not rules:
         return []
     n = results.height
-    bad = label if label is not None else pl.Series(BAD, [None] * n, dtype=pl.Boolean)
+    bad = label_or_unlabelled(label, n)
     names = [f"r{i}" for i in range(len(rules))]
     active = [nm for nm, r in zip(names, rules) if r.status == "active"]
     work = results.select([fired_expr(results, r).alias(nm) for nm, r in zip(names, rules)])
