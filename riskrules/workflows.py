@@ -10,60 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import polars as pl
-
-from .backtest import BacktestResult, load_data, rules_of, run_backtest, write_html
-from .backtest.data import DataError
+from .backtest import BacktestResult, rules_of, run_backtest, write_html
+from .backtest.data import BOOK_LABEL, load_book
 from .engine.batch import decide_frame
 from .engine.runtime import Engine
-
-BOOK_LABEL = "default_90d"
-
-
-def load_book(path: Path, *, label: str | None = None) -> pl.DataFrame:
-    """A data file, or a simulator book folder (applications joined with their ground truth)."""
-    if path.is_dir():
-        apps, truth = path / "applications.parquet", path / "truth.parquet"
-        if not apps.is_file():
-            raise DataError("data.missing_file", "a folder needs applications.parquet (a simulated book)",
-                            path=str(path))
-        df = pl.read_parquet(apps)
-        if truth.is_file():
-            t = pl.read_parquet(truth).drop([c for c in ("applicant_id",) if c in df.columns])
-            df = df.join(t, on="application_id", how="left", maintain_order="left")
-        if label is not None and label not in df.columns:
-            raise DataError("data.missing_column", f"no column {label!r}", path=str(path), column=label)
-        return nest_dotted(df)
-    return nest_dotted(load_data(path, label=label))
-
-
-def nest_dotted(df: pl.DataFrame) -> pl.DataFrame:
-    """Columns named ``applicant.age`` (flat CSV) become struct columns (``applicant``)."""
-    dotted = [c for c in df.columns if "." in c]
-    if not dotted:
-        return df
-
-    def build(prefix: str, names: list[str]) -> pl.Expr:
-        groups: dict[str, list[str]] = {}
-        leaves = []
-        for n in names:
-            rest = n[len(prefix) + 1:]
-            head, _, tail = rest.partition(".")
-            if tail:
-                groups.setdefault(head, []).append(n)
-            else:
-                leaves.append(pl.col(n).alias(head))
-        fields = leaves + [build(f"{prefix}.{h}", ns).alias(h) for h, ns in groups.items()]
-        return pl.struct(fields)
-
-    tops: dict[str, list[str]] = {}
-    for c in dotted:
-        tops.setdefault(c.split(".", 1)[0], []).append(c)
-    clash = [t for t in tops if t in df.columns]
-    if clash:
-        raise DataError("data.column", f"column {clash[0]!r} is given both as a column and as dotted fields",
-                        column=clash[0])
-    return df.with_columns([build(t, ns).alias(t) for t, ns in tops.items()]).drop(dotted)
 
 
 @dataclass

@@ -12,7 +12,7 @@ Metrics are vectorised polars/numpy over the whole frame; nothing loops over row
 """
 from __future__ import annotations
 
-from .data import DataError, check_label, label_series, load_data, require_column
+from .data import DataError, check_label, label_series, load_book, load_data, require_column
 from .metrics import BacktestError
 from .render import render_rich
 from .report import render_html, write_html
@@ -21,6 +21,6 @@ from .run import STEPS, rules_of, run_backtest
 
 __all__ = [
     "BacktestError", "BacktestResult", "DataError", "RuleMeta", "STEPS",
-    "check_label", "label_series", "load_data", "render_html", "render_rich", "require_column",
+    "check_label", "label_series", "load_book", "load_data", "render_html", "render_rich", "require_column",
     "rules_of", "run_backtest", "write_html",
 ]

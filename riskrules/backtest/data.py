@@ -4,6 +4,7 @@ Every failure is one :class:`DataError` naming the file, the column when there i
 one, and a stable ``code`` — never a polars or pyarrow traceback.
 
     >>> df = load_data("book_2024q4.parquet", label="bad_12m", require=["application_id"])
+    >>> book = load_book(Path("book"), label=BOOK_LABEL)  # a simulated book folder, or a file
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ READERS = {
 
 # Label values are performance outcomes: 1 / true = went bad. Strings are refused on
 # purpose — "yes"/"Y"/"bad" conventions differ between teams and guessing flips a book.
+BOOK_LABEL = "default_90d"  # the label a simulated book folder is backtested against by default
+
 _LABEL_NUMERIC = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16,
                   pl.UInt32, pl.UInt64, pl.Float32, pl.Float64)
 
@@ -119,3 +122,49 @@ def check_label(s: pl.Series, *, source: str | None = None) -> pl.Series:
     raise DataError("data.column_type", f"label must be 0/1 or true/false (1 = bad), "
                     f"found {s.dtype} values such as {shown}", path=source, column=name,
                     hint="recode it, e.g. bad = 1 if days_past_due >= 90 else 0")
+
+
+def load_book(path: Path, *, label: str | None = None) -> pl.DataFrame:
+    """A data file, or a simulator book folder (applications joined with their ground truth)."""
+    if path.is_dir():
+        apps, truth = path / "applications.parquet", path / "truth.parquet"
+        if not apps.is_file():
+            raise DataError("data.missing_file", "a folder needs applications.parquet (a simulated book)",
+                            path=str(path))
+        df = pl.read_parquet(apps)
+        if truth.is_file():
+            t = pl.read_parquet(truth).drop([c for c in ("applicant_id",) if c in df.columns])
+            df = df.join(t, on="application_id", how="left", maintain_order="left")
+        if label is not None and label not in df.columns:
+            raise DataError("data.missing_column", f"no column {label!r}", path=str(path), column=label)
+        return nest_dotted(df)
+    return nest_dotted(load_data(path, label=label))
+
+
+def nest_dotted(df: pl.DataFrame) -> pl.DataFrame:
+    """Columns named ``applicant.age`` (flat CSV) become struct columns (``applicant``)."""
+    dotted = [c for c in df.columns if "." in c]
+    if not dotted:
+        return df
+
+    def build(prefix: str, names: list[str]) -> pl.Expr:
+        groups: dict[str, list[str]] = {}
+        leaves = []
+        for n in names:
+            rest = n[len(prefix) + 1:]
+            head, _, tail = rest.partition(".")
+            if tail:
+                groups.setdefault(head, []).append(n)
+            else:
+                leaves.append(pl.col(n).alias(head))
+        fields = leaves + [build(f"{prefix}.{h}", ns).alias(h) for h, ns in groups.items()]
+        return pl.struct(fields)
+
+    tops: dict[str, list[str]] = {}
+    for c in dotted:
+        tops.setdefault(c.split(".", 1)[0], []).append(c)
+    clash = [t for t in tops if t in df.columns]
+    if clash:
+        raise DataError("data.column", f"column {clash[0]!r} is given both as a column and as dotted fields",
+                        column=clash[0])
+    return df.with_columns([build(t, ns).alias(t) for t, ns in tops.items()]).drop(dotted)
