@@ -190,14 +190,8 @@ def python_literal(value) -> str:
 
 
 def literal_of(value) -> A.Literal:
-    import datetime as dt
-
-    kind = (
-        "null" if value is None else "bool" if isinstance(value, bool) else "int" if isinstance(value, int)
-        else "number" if isinstance(value, float) else "datetime" if isinstance(value, dt.datetime)
-        else "date" if isinstance(value, dt.date) else "duration" if isinstance(value, dt.timedelta) else "string"
-    )
-    return A.Literal(value if kind != "string" else str(value), kind, A.NO_SPAN)
+    kind = L.literal_kind(value)
+    return A.Literal(str(value) if kind == "string" else value, kind, A.NO_SPAN)
 
 
 def _table(t: A.Table) -> list[Line]:

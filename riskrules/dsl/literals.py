@@ -26,6 +26,25 @@ _DURATION = re.compile(r"(-?[\d_]+)(ms|s|m|h|d|w)")
 _SIMPLE_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0"}
 
 
+def literal_kind(value) -> str:
+    """The ``Literal.kind`` of a plain Python value (a YAML scalar, a provenance entry); anything else is text."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, dt.datetime):
+        return "datetime"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, dt.timedelta):
+        return "duration"
+    return "string"
+
+
 class LiteralError(ValueError):
     """A literal that cannot be decoded; ``offset`` is relative to the token."""
 

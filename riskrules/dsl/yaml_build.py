@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, ScalarNode
 
 from . import ast as A
+from . import literals as L
 from . import yaml_models as M
 from .diagnostics import Diagnostic, SourceCache, error
 from .parser import parse_located
@@ -221,23 +222,15 @@ def _frozen(value):
 
 def yaml_literal(value, span: A.Span, text: str, diags: list[Diagnostic]) -> A.Literal | None:
     """A Literal for a value PyYAML constructed from a scalar."""
-    if isinstance(value, bool):
-        return A.Literal(value, "bool", span, text)
-    if isinstance(value, int):
-        return A.Literal(value, "int", span, text)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            diags.append(error("E115", f"{text} is not a usable number", span))
-            return None
-        return A.Literal(value, "number", span, text)
-    if value is None:
-        return A.Literal(None, "null", span, text)
-    if isinstance(value, dt.datetime):
-        value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-        return A.Literal(value, "datetime", span, text)
-    if isinstance(value, dt.date):
-        return A.Literal(value, "date", span, text)
-    return A.Literal(str(value), "string", span, text)
+    kind = L.literal_kind(value)
+    if kind == "number" and not math.isfinite(value):
+        diags.append(error("E115", f"{text} is not a usable number", span))
+        return None
+    if kind == "datetime" and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    elif kind == "string":
+        value = str(value)
+    return A.Literal(value, kind, span, text)
 
 
 def validate_file(doc: YamlDoc, model) -> tuple[Any, list[Diagnostic]]:
