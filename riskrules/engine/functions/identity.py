@@ -21,6 +21,7 @@ import polars as pl
 from ..types import BOOL, DATE, INT, STRING, enum_of
 from . import builtin
 from ._common import now_expr
+from .time import years_since
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # indexed by the weighted sum mod 11
@@ -115,8 +116,6 @@ def _age_polars(now, s):
 @builtin("cn_id_age", [STRING], INT, context="now", polars=_age_polars, requires="cn_id_valid")
 def cn_id_age(now: dt.datetime, id_number: str) -> int:
     """Age in whole years at the decision time, from the ID's birth date (as `years_since`)."""
-    from .time import years_since
-
     return years_since(now, _birth_date(_checked(id_number)))
 
 
