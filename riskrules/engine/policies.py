@@ -53,7 +53,7 @@ def make_resolver(prog, not_computed, *, memo: bool = True):
     action_sev = [sev[r.action] if r.action is not None else -1 for r in rules]
     rank = [(-r.severity, -r.score, r.index) for r in rules]
     reason = [Reason(r.reason or r.id, f"rule:{r.id}", r.name) if r.severity > 0 else None for r in rules]
-    error_reason = [Reason("RULE_ERROR", f"error:{r.id}", "") for r in rules]
+    error_source = [f"error:{r.id}" for r in rules]
     sev_on_error = sev[on_error]
 
     def decide(fired, errors, score, models):
@@ -82,7 +82,7 @@ def make_resolver(prog, not_computed, *, memo: bool = True):
                 outcome = on_error
         if outcome in plain:
             return outcome, ()
-        return outcome, _reasons(acting, band, errors, models, rank, reason, error_reason, not_computed)
+        return outcome, _reasons(acting, band, errors, models, rank, reason, error_source, not_computed)
 
     if not memo or policy == "score" or prog.models:
         return decide
@@ -105,7 +105,7 @@ def make_resolver(prog, not_computed, *, memo: bool = True):
     return resolve
 
 
-def _reasons(acting, band, errors, models, rank, reason, error_reason, not_computed):
+def _reasons(acting, band, errors, models, rank, reason, error_source, not_computed):
     out: list[Reason] = []
     seen: set[str] = set()
     if len(acting) > 1:
@@ -128,9 +128,7 @@ def _reasons(acting, band, errors, models, rank, reason, error_reason, not_compu
 
     for where, exc in errors:
         if isinstance(where, int):
-            if "RULE_ERROR" not in seen and len(out) < MAX_REASONS:
-                seen.add("RULE_ERROR")
-                out.append(Reason("RULE_ERROR", error_reason[where].source, type(exc).__name__))
+            add("RULE_ERROR", error_source[where], type(exc).__name__)
         else:
             add("EVALUATION_ERROR", f"error:{where}", type(exc).__name__)
     if band is not None and band.reason:
