@@ -71,13 +71,10 @@ def summarise(results: pl.DataFrame, label: pl.Series | None, *,
                 pl.col(BAD).is_not_null().sum().alias("labelled")))
     by = {r["outcome"]: r for r in mix.iter_rows(named=True)}  # one row per outcome, not per input
     n = results.height
-    outcomes = [OutcomeStats(o, by[o]["count"], by[o]["count"] / n, by[o]["labelled"], by[o]["bads"],
-                             ratio(by[o]["bads"], by[o]["labelled"]))
-                for o in outcome_order(by)]
-    if None in by:
-        r = by[None]
-        outcomes.append(OutcomeStats("(none)", r["count"], r["count"] / n, r["labelled"], r["bads"],
-                                     ratio(r["bads"], r["labelled"])))
+    undecided = [None] if None in by else []  # rows that broke the input schema come last
+    outcomes = [OutcomeStats("(none)" if o is None else o, by[o]["count"], by[o]["count"] / n,
+                             by[o]["labelled"], by[o]["bads"], ratio(by[o]["bads"], by[o]["labelled"]))
+                for o in outcome_order(by) + undecided]
     approved = [o for o in outcomes if o.outcome in approve]
     labelled, bads = int(bad.is_not_null().sum()), int(bad.sum() or 0)
     errors, where = error_counts(results)
