@@ -16,14 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, TabbedContent, TabPane, TextArea
 from textual.worker import get_current_worker
 
 from riskrules.review.store import ClaimRequired, StoreError
 
 from ..evidence import read_evidence
-from ..retry import Backoff
+from ..retry import Backoff, RetryingScreen
 from ..service import CaseView, is_outage
 from ..widgets.case_links import CaseLinksTable
 from ..widgets.case_summary import CaseSummary
@@ -53,7 +52,7 @@ class PendingWrite:
     attempts: int = 0
 
 
-class CaseScreen(Screen):
+class CaseScreen(RetryingScreen, Screen):
     BINDINGS = [
         Binding("b", "verdict('bad')", "Bad"),
         Binding("g", "verdict('good')", "Good"),
@@ -93,8 +92,6 @@ class CaseScreen(Screen):
         self.view: CaseView | None = None
         self.pending: PendingWrite | None = None
         self._busy = False
-        self._backoff = Backoff()
-        self._retry_timer: Timer | None = None
 
     @property
     def review_app(self) -> ReviewApp:
@@ -137,9 +134,7 @@ class CaseScreen(Screen):
     # -- loading -------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self._retry_timer is not None:
-            self._retry_timer.stop()
-            self._retry_timer = None
+        self._cancel_retry()
         self._load(self.case_id)
 
     @work(thread=True, exclusive=True, group="case-load")
@@ -280,10 +275,7 @@ class CaseScreen(Screen):
             kept = f"{what} not saved, your note is kept"
             self.query_one(DatabaseBanner).show_problem(message.error, kept=kept)
             return
-        delay = self._backoff.next_delay() if message.action == "load" else None
-        self.query_one(DatabaseBanner).show_problem(message.error, retry_in=delay)
-        if delay is not None:
-            self._retry_timer = self.set_timer(delay, self.reload)
+        self._show_outage(message.error, retry=message.action == "load")
 
     def action_retry(self) -> None:
         if self.pending is not None and not self._busy:

@@ -10,13 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Input
 from textual.worker import get_current_worker
 
 from riskrules.review.store import Case, StoreError
 
-from ..retry import Backoff
+from ..retry import Backoff, RetryingScreen
 from ..service import QueuePage, QueueQuery, is_outage
 from ..widgets.case_table import CaseTable
 from ..widgets.db_banner import DatabaseBanner
@@ -29,7 +28,7 @@ if TYPE_CHECKING:
 SORT_CYCLE = ("priority", "age", "sla", "amount", "score")
 
 
-class QueueScreen(Screen):
+class QueueScreen(RetryingScreen, Screen):
     """Lists cases; opens, claims and releases them."""
 
     BINDINGS = [
@@ -67,8 +66,6 @@ class QueueScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = QueueQuery()
-        self._backoff = Backoff()
-        self._retry_timer: Timer | None = None
 
     @property
     def review_app(self) -> ReviewApp:
@@ -97,9 +94,7 @@ class QueueScreen(Screen):
     # -- loading -------------------------------------------------------------------
 
     def reload(self) -> None:
-        if self._retry_timer is not None:
-            self._retry_timer.stop()
-            self._retry_timer = None
+        self._cancel_retry()
         self._load(self.query_state)
 
     @work(thread=True, exclusive=True, group="queue-load")
@@ -131,10 +126,7 @@ class QueueScreen(Screen):
             self.notify(str(message.error), title=f"Could not {message.action}", severity="error")
             self.reload()
             return
-        delay = self._backoff.next_delay() if message.action == "load" else None
-        self.query_one(DatabaseBanner).show_problem(message.error, retry_in=delay)
-        if delay is not None:
-            self._retry_timer = self.set_timer(delay, self.reload)
+        self._show_outage(message.error, retry=message.action == "load")
 
     # -- filters and sorting -------------------------------------------------------
 
