@@ -142,11 +142,15 @@ def format_literal(lit: A.Literal) -> str:
     raise ValueError(f"unknown literal kind {kind!r}")
 
 
+def plain_number(value: float) -> int | float:
+    """A number as a clause (score, band, sla_hours) or YAML value holds it: integral values as ints."""
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
+
+
 def format_number(value: float) -> str:
-    """A number in a ``.rules`` clause (score, band, sla_hours): integral values without ``.0``."""
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return L.spell_number(value)
+    """A number in a ``.rules`` clause: integral values without ``.0``."""
+    number = plain_number(value)
+    return str(number) if isinstance(number, int) else L.spell_number(number)
 
 
 def format_cell(cell: A.Expr) -> str:

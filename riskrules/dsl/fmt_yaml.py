@@ -13,7 +13,7 @@ import yaml
 
 from . import ast as A
 from .comments import comments_of, place
-from .fmt_expr import format_cell, format_expr
+from .fmt_expr import format_cell, format_expr, plain_number
 from .fmt_rules import format_type, own_rules
 from .yaml_comments import output_lines
 from .yaml_safe import compose
@@ -86,10 +86,6 @@ def yaml_comment_text(text: str) -> str:
     return _NOT_IN_YAML_COMMENT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _num(value: float):
-    return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
-
-
 def _plain(lit: A.Literal):
     """A literal as a YAML value (durations have none: written as text)."""
     if lit.kind == "duration":
@@ -131,7 +127,7 @@ def _rule(r: A.Rule) -> dict:
     out["when"] = format_expr(r.when)
     optional = {
         "action": r.action, "reason": r.reason, "severity": r.severity,
-        "score": _num(r.score) if r.score else None, "priority": r.priority or None,
+        "score": plain_number(r.score) if r.score else None, "priority": r.priority or None,
         "status": r.status if r.status != "active" else None,
         "tags": _Flow(r.tags) if r.tags else None, "description": r.description or None,
     }
@@ -174,7 +170,7 @@ def _decision(d: A.DecisionBlock) -> dict:
     if d.default != "approve":
         out["default"] = d.default
     if d.bands:
-        out["bands"] = [_FlowMap({k: v for k, v in (("min", None if b.min is None else _num(b.min)),
+        out["bands"] = [_FlowMap({k: v for k, v in (("min", None if b.min is None else plain_number(b.min)),
                                                      ("outcome", b.outcome), ("reason", b.reason)) if v is not None})
                         for b in d.bands]
     return out
@@ -185,7 +181,7 @@ def _review(r: A.ReviewBlock) -> dict:
     if r.unexplained is not None:
         out["unexplained"] = format_expr(r.unexplained)
     if r.sla_hours != 24.0:
-        out["sla_hours"] = _num(r.sla_hours)
+        out["sla_hours"] = plain_number(r.sla_hours)
     if r.anomaly_threshold is not None:
         out["anomaly_threshold"] = r.anomaly_threshold
     if r.anomaly_model is not None:
