@@ -47,13 +47,11 @@ def compare(challenger: pl.DataFrame, champion: pl.DataFrame, *, label: pl.Serie
         if b in pos and c in pos:
             matrix[pos[b]][pos[c]] = int(k)
 
+    swap_in, swap_out = pl.col("c_ok") & ~pl.col("b_ok"), pl.col("b_ok") & ~pl.col("c_ok")
+    labelled, bad_row = pl.col("bad").is_not_null(), pl.col("bad")
     swaps = w.select(
-        swap_in=(pl.col("c_ok") & ~pl.col("b_ok")).sum(),
-        swap_in_lab=(pl.col("c_ok") & ~pl.col("b_ok") & pl.col("bad").is_not_null()).sum(),
-        swap_in_bad=(pl.col("c_ok") & ~pl.col("b_ok") & pl.col("bad")).sum(),
-        swap_out=(pl.col("b_ok") & ~pl.col("c_ok")).sum(),
-        swap_out_lab=(pl.col("b_ok") & ~pl.col("c_ok") & pl.col("bad").is_not_null()).sum(),
-        swap_out_bad=(pl.col("b_ok") & ~pl.col("c_ok") & pl.col("bad")).sum(),
+        swap_in=swap_in.sum(), swap_in_lab=(swap_in & labelled).sum(), swap_in_bad=(swap_in & bad_row).sum(),
+        swap_out=swap_out.sum(), swap_out_lab=(swap_out & labelled).sum(), swap_out_bad=(swap_out & bad_row).sum(),
         silent=(pl.col("changed") & (pl.col("added").list.len() == 0)
                 & (pl.col("removed").list.len() == 0)).sum(),
     ).row(0, named=True)
