@@ -1,6 +1,8 @@
 """Small numpy helpers for one-to-many tables without Python loops."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 
@@ -23,11 +25,19 @@ def rank_in_group(group: np.ndarray) -> np.ndarray:
     return rank
 
 
-def unique_codes(rng: np.random.Generator, count: int, bits: int = 60) -> np.ndarray:
-    """``count`` distinct random non-negative integers below ``2**bits``."""
+def distinct(draw: Callable[[int], np.ndarray], count: int, spare: int = 8) -> np.ndarray:
+    """``count`` distinct values from ``draw(k)`` (k random values), in first-drawn order.
+
+    Repeats are dropped and only the shortfall (plus ``spare``) is drawn again.
+    """
     out = np.empty(0, dtype=np.int64)
     while out.size < count:
-        merged = np.concatenate([out, rng.integers(0, 2**bits, count - out.size + 8, dtype=np.int64)])
+        merged = np.concatenate([out, draw(count - out.size + spare)])
         _, first = np.unique(merged, return_index=True)
         out = merged[np.sort(first)]
     return out[:count]
+
+
+def unique_codes(rng: np.random.Generator, count: int, bits: int = 60) -> np.ndarray:
+    """``count`` distinct random non-negative integers below ``2**bits``."""
+    return distinct(lambda k: rng.integers(0, 2**bits, k, dtype=np.int64), count)

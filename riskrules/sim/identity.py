@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from riskrules.sim.arrays import distinct
 from riskrules.sim.reference import GIVEN_CHARS, MOBILE_PREFIXES, SURNAMES
 from riskrules.sim.rand import zipf_weights
 from riskrules.sim.strings import ascii_rows, digit_matrix, pick
@@ -84,14 +85,11 @@ def id_numbers(rng: np.random.Generator, district: np.ndarray, birth: np.ndarray
 def phone_numbers(rng: np.random.Generator, count: int) -> np.ndarray:
     """``count`` distinct mainland mobile numbers as int64 (11 digits)."""
     prefixes = np.asarray(MOBILE_PREFIXES, dtype=np.int64)
-    out = np.empty(0, dtype=np.int64)
-    while out.size < count:
-        need = count - out.size + 16
-        draw = prefixes[rng.integers(0, prefixes.size, need)] * 100_000_000 + rng.integers(0, 100_000_000, need)
-        merged = np.concatenate([out, draw])
-        _, first = np.unique(merged, return_index=True)
-        out = merged[np.sort(first)]
-    return out[:count]
+
+    def draw(k: int) -> np.ndarray:
+        return prefixes[rng.integers(0, prefixes.size, k)] * 100_000_000 + rng.integers(0, 100_000_000, k)
+
+    return distinct(draw, count, spare=16)
 
 
 def phone_strings(phones: np.ndarray) -> pl.Series:
