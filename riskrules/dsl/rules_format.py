@@ -94,6 +94,11 @@ def _parse_chunk(text: str, start: int, end: int, path: str, index: LineIndex):
     return parse_tree(text[start:end], "file", locate)
 
 
+def _get(clauses: dict[str, Clause], kind: str, default=None):
+    """The value of the clause of ``kind`` (from :meth:`Assembler.once`), else ``default``."""
+    return clauses[kind].value if kind in clauses else default
+
+
 class Assembler:
     """Clauses -> AST nodes; duplicates (E118) and omissions (E114) are reported."""
 
@@ -130,11 +135,10 @@ class Assembler:
                 found, problems = load_included_rules(c.value, self.path, self.sources, c.span)
                 rules += found
                 self.diags += problems
-        value = lambda key, default=None: head[key].value if key in head else default  # noqa: E731
         return A.Ruleset(
-            name=value("ruleset", ""), version=value("version", ""), span=span,
+            name=_get(head, "ruleset", ""), version=_get(head, "version", ""), span=span,
             schema=self.schema(schemas[0] if schemas else None, span),
-            description=value("description", ""), on_error=value("on_error", "review"),
+            description=_get(head, "description", ""), on_error=_get(head, "on_error", "review"),
             lists=tuple(self.list_def(c) for c in clauses if c.kind == "list"),
             features=tuple(c.value for c in clauses if c.kind == "feature"),
             models=tuple(self.model(c) for c in clauses if c.kind == "model"),
@@ -143,7 +147,7 @@ class Assembler:
             tables=tuple(self.table(c) for c in clauses if c.kind == "table"),
             decision=self.decision(head["decision"]) if "decision" in head else None,
             review=self.review(head["review"]) if "review" in head else None,
-            tests=value("tests"), includes=includes, source=self.path, extra={"sources": self.sources},
+            tests=_get(head, "tests"), includes=includes, source=self.path, extra={"sources": self.sources},
         )
 
     def schema(self, c: Clause | None, span: A.Span) -> A.Schema:
@@ -169,8 +173,7 @@ class Assembler:
         name, name_span, kind, path, clauses, inputs = c.value
         opts = self.once(clauses, f" in model '{name}'")
         return A.ModelRef(name, kind, path, inputs, name_span,
-                          version=opts["version"].value if "version" in opts else "",
-                          description=opts["description"].value if "description" in opts else "")
+                          version=_get(opts, "version", ""), description=_get(opts, "description", ""))
 
     def rule(self, c: Clause) -> A.Rule | None:
         rule_id, id_span, name, clauses = c.value
@@ -178,32 +181,30 @@ class Assembler:
         if "when" not in opts:
             self.diags.append(error("E114", f"rule '{rule_id}' has no 'when' condition", id_span))
             return None
-        get = lambda key, default=None: opts[key].value if key in opts else default  # noqa: E731
         return A.Rule(
-            id=rule_id, when=get("when"), span=c.span, name=name, action=get("then"), reason=get("reason"),
-            severity=get("severity"), score=get("score", 0.0), priority=get("priority", 0),
-            status=get("status", "active"), tags=get("tags", ()), description=get("description", ""),
-            provenance=get("provenance", ()), id_span=id_span,
+            id=rule_id, when=_get(opts, "when"), span=c.span, name=name, action=_get(opts, "then"),
+            reason=_get(opts, "reason"), severity=_get(opts, "severity"), score=_get(opts, "score", 0.0),
+            priority=_get(opts, "priority", 0), status=_get(opts, "status", "active"), tags=_get(opts, "tags", ()),
+            description=_get(opts, "description", ""), provenance=_get(opts, "provenance", ()), id_span=id_span,
             action_span=opts["then"].span if "then" in opts else None,
         )
 
     def table(self, c: Clause) -> A.Table:
         name, name_span, hit, aggregate, items = c.value
         opts = self.once([i for i in items if i.kind != "row"], f" in table '{name}'")
-        get = lambda key, default=None: opts[key].value if key in opts else default  # noqa: E731
         rows = tuple(i.value for i in items if i.kind == "row")
-        return A.Table(name, hit, get("inputs", ()), get("outputs", ()), rows, name_span,
-                       aggregate=aggregate, default=get("default"), description=get("description", ""))
+        return A.Table(name, hit, _get(opts, "inputs", ()), _get(opts, "outputs", ()), rows, name_span,
+                       aggregate=aggregate, default=_get(opts, "default"), description=_get(opts, "description", ""))
 
     def decision(self, c: Clause) -> A.DecisionBlock:
         policy, clauses = c.value
         opts = self.once([x for x in clauses if x.kind != "band"], " in decision")
         bands = tuple(x.value for x in clauses if x.kind == "band")
-        return A.DecisionBlock(policy, c.span, score=opts["score"].value if "score" in opts else None,
-                               bands=bands, default=opts["default"].value if "default" in opts else "approve")
+        return A.DecisionBlock(policy, c.span, score=_get(opts, "score"), bands=bands,
+                               default=_get(opts, "default", "approve"))
 
     def review(self, c: Clause) -> A.ReviewBlock:
         opts = self.once(c.value, " in review")
-        get = lambda key, default=None: opts[key].value if key in opts else default  # noqa: E731
-        return A.ReviewBlock(c.span, unexplained=get("unexplained"), anomaly_threshold=get("anomaly_threshold"),
-                             anomaly_model=get("anomaly_model"), sla_hours=get("sla_hours", 24.0))
+        return A.ReviewBlock(c.span, unexplained=_get(opts, "unexplained"),
+                             anomaly_threshold=_get(opts, "anomaly_threshold"),
+                             anomaly_model=_get(opts, "anomaly_model"), sla_hours=_get(opts, "sla_hours", 24.0))
