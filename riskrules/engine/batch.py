@@ -337,10 +337,8 @@ def _input_call_key(n) -> tuple | None:
 
 
 def _used_rules_aggregates(prog: Program) -> set[str]:
-    """Which of rules.score / any_fired / count anything reads (table defaults included)."""
-    roots = [d for t in prog.tables.values() for d in (t.default or ())]
-    found = {n.name for root in roots for n in ir.walk(root) if isinstance(n, ir.RulesAgg)}
-    return found | {u.removeprefix("rules.") for u in prog.uses() if u.startswith("rules.")}
+    """Which of rules.score / any_fired / count anything reads (Program.uses walks table defaults too)."""
+    return {u.removeprefix("rules.") for u in prog.uses() if u.startswith("rules.")}
 
 
 def _eff_columns(name: str, value: pl.Expr, eff: dict) -> list[pl.Expr]:
