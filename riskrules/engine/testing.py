@@ -118,7 +118,7 @@ def run_tests(engine, path: Path) -> TestReport:
             results.append(CaseResult(str(f), "<file>", 1, False, ["a test file needs a 'cases:' list"]))
             continue
         base = _strip_lines(doc.get("base") or {})
-        now = _now(doc.get("now"))
+        now = as_utc(doc.get("now"))
         for i, case in enumerate(doc["cases"]):
             r = _run_case(engine, f, i, case, base, now)
             fired_any.update(r.fired)
@@ -127,7 +127,13 @@ def run_tests(engine, path: Path) -> TestReport:
     return TestReport(results, [rid for rid in all_ids if rid not in fired_any], len(all_ids))
 
 
-def _now(v):
+def as_utc(v) -> dt.datetime | None:
+    """A test's or an outcome file's time as an aware datetime: a datetime (naive read as
+    UTC), a date (its midnight UTC) or ISO 8601 text; None stays None.
+
+    >>> as_utc("2026-03-01")
+    datetime.datetime(2026, 3, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    """
     if v is None:
         return None
     if isinstance(v, dt.datetime):
@@ -158,7 +164,7 @@ def _run_case(engine, f: Path, i: int, case, base, now) -> CaseResult:
         return CaseResult(str(f), name, line, False, malformed)
     data = deep_merge(base, _strip_lines(case.get("input") or {}))
     try:
-        d = engine.decide(data, now=_now(case.get("now")) or now)
+        d = engine.decide(data, now=as_utc(case.get("now")) or now)
     except InputError as exc:
         want = expect.get("input_error")
         if want is None:

@@ -13,11 +13,11 @@ a review case: the rules let it through and should not have.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.testing import as_utc
 from .evidence import build_evidence
 from .history import decision_records
 from .store import DecisionRecord, DuplicateCase, Store
@@ -145,14 +145,8 @@ def _text(v) -> str | None:
 
 
 def _when(v):
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)
-    if isinstance(v, dt.date):
-        return dt.datetime(v.year, v.month, v.day, tzinfo=dt.timezone.utc)
-    d = dt.datetime.fromisoformat(str(v))
-    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+    # an empty CSV cell is no time, like a missing column
+    return None if v == "" else as_utc(v)
 
 
 def _open_case(store: Store, record: DecisionRecord, label: str, engine):
