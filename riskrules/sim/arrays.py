@@ -25,6 +25,16 @@ def rank_in_group(group: np.ndarray) -> np.ndarray:
     return rank
 
 
+def pool_slots(group: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Each member's slot in the pools of its group, laid end to end (``pool[g]`` slots for group g).
+
+    Members take their group's slots in turn, so a ring of 12 with a pool of 3 puts
+    four members on each shared device, card or phone.
+    """
+    offset = np.r_[0, np.cumsum(pool)[:-1]].astype(np.int64)
+    return offset[group] + rank_in_group(group) % pool[group]
+
+
 def distinct(draw: Callable[[int], np.ndarray], count: int, spare: int = 8) -> np.ndarray:
     """``count`` distinct values from ``draw(k)`` (k random values), in first-drawn order.
 

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from riskrules.sim import identity
-from riskrules.sim.arrays import rank_in_group, unique_codes
+from riskrules.sim.arrays import pool_slots, unique_codes
 from riskrules.sim.draft import Draft
 from riskrules.sim.rand import sigmoid, stream
 from riskrules.sim.strings import ascii_rows, digit_matrix
@@ -35,8 +35,7 @@ def draw_contacts(d: Draft) -> None:
     spouse = (rng.random(n) < SPOUSE_SHARE) & d.ordinary
     emergency[spouse] = own[rng.integers(0, n, int(spouse.sum()))]
     if ring.any():
-        g = d.ring_group[ring]
-        emergency[ring] = ring_phones[g * RING_EMERGENCY_PHONES + rank_in_group(g) % RING_EMERGENCY_PHONES]
+        emergency[ring] = ring_phones[pool_slots(d.ring_group[ring], np.full(n_rings, RING_EMERGENCY_PHONES))]
 
     count = np.maximum(np.round(rng.lognormal(np.log(140), 0.7, n)), 8).astype(np.int64)
     count[ring] = rng.integers(3, 16, int(ring.sum()))
@@ -68,8 +67,7 @@ def _bank_cards(d: Draft, rng: np.random.Generator) -> None:
     shared = (rng.random(n) < 0.005) & d.ordinary
     card[shared] = card[rng.integers(0, n, int(shared.sum()))]
     if ring.any():
-        offset = np.r_[0, np.cumsum(pool)[:-1]]
-        card[ring] = ring_cards[offset[g] + rank_in_group(g) % pool[g]]
+        card[ring] = ring_cards[pool_slots(g, pool)]
     d.keys["bank_card"] = UNIONPAY_BIN * 10**13 + card
 
 

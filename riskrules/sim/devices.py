@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from riskrules.sim.arrays import rank_in_group, unique_codes
+from riskrules.sim.arrays import pool_slots, unique_codes
 from riskrules.sim.draft import Draft
 from riskrules.sim.rand import stream, weighted
 from riskrules.sim.reference import IP_FIRST_OCTETS, PROVINCES, PROXY_FIRST_OCTETS, REGIONS
@@ -35,7 +35,6 @@ def draw_devices(d: Draft) -> None:
     n_rings = int(d.ring_group.max()) + 1 if ring.any() else 0
     ring_sizes = np.bincount(d.ring_group[ring], minlength=n_rings)
     ring_pool = np.maximum(1, ring_sizes // MEMBERS_PER_RING_DEVICE)
-    ring_offset = np.r_[0, np.cumsum(ring_pool)[:-1]].astype(np.int64)
     codes = unique_codes(rng, n + n_blocked_pool * 3 + int(ring_pool.sum()))
     device = codes[:n].copy()
     blocked_pool = codes[n: n + n_blocked_pool * 3]  # a third used in the book, the rest decoys
@@ -46,8 +45,7 @@ def draw_devices(d: Draft) -> None:
     device[pairs[:, 1]] = device[pairs[:, 0]]
     device[blocked] = blocked_pool[rng.integers(0, max(n_blocked_pool, 1), int(blocked.sum()))]
     if ring.any():
-        g = d.ring_group[ring]
-        device[ring] = ring_devices[ring_offset[g] + rank_in_group(g) % ring_pool[g]]
+        device[ring] = ring_devices[pool_slots(d.ring_group[ring], ring_pool)]
 
     d.keys["device"] = device
     d.keys["blocked_devices"] = np.unique(np.r_[device[blocked], blocked_pool])
