@@ -78,10 +78,15 @@ def yaml_anchors(doc) -> list[Anchor]:
         if not path or id(node) in seen:  # an alias repeats a node written elsewhere
             continue
         seen.add(id(node))
-        first = doc.keys.get(path, node) if isinstance(path[-1], str) else node
+        first = _first_node(doc, path, node)
         start = (first.start_mark.line + 1, first.start_mark.column + 1)
         out.append(Anchor(logical_key(path), start, content_end(doc, node)))
     return out
+
+
+def _first_node(doc, path: tuple, node: Node) -> Node:
+    """Where an item starts: a mapping entry at its key, a sequence item at its value."""
+    return doc.keys.get(path, node) if isinstance(path[-1], str) else node
 
 
 def content_end(doc, node: Node) -> tuple[int, int]:
@@ -102,6 +107,6 @@ def output_lines(doc) -> dict[tuple, int]:
     for path, node in doc.nodes.items():
         if not path:
             continue
-        first = doc.keys.get(path, node) if isinstance(path[-1], str) else node
+        first = _first_node(doc, path, node)
         line_of.setdefault(logical_key(path), first.start_mark.line)
     return line_of
