@@ -34,20 +34,16 @@ def contact_edges(emergency: np.ndarray, phone: np.ndarray) -> tuple[np.ndarray,
 
 def edges_frame(keys: dict, values: dict, applicant_ids: pl.Series) -> pl.DataFrame:
     """``src, dst, kind, value``; ``values[kind]`` is the per-applicant display string."""
-    parts = []
-    for kind, key in (("device", keys["device"]), ("phone", None),
-                      ("emergency_contact", keys["emergency_phone"]), ("bank_card", keys["bank_card"]),
-                      ("employer", keys["employer"])):
-        if kind == "phone":
-            src, dst = contact_edges(keys["emergency_phone"], keys["phone"])
-            value = values["emergency_contact"].gather(src)
-        else:
-            src, dst = star_edges(key)
-            value = values[kind].gather(src)
-        parts.append(pl.DataFrame([
-            applicant_ids.gather(src).alias("src"),
-            applicant_ids.gather(dst).alias("dst"),
-            pl.Series("kind", [kind] * src.size, dtype=pl.String),
-            value.alias("value"),
-        ]))
-    return pl.concat(parts)
+    links = (  # kind, (src, dst), whose display string is the value
+        ("device", star_edges(keys["device"]), "device"),
+        ("phone", contact_edges(keys["emergency_phone"], keys["phone"]), "emergency_contact"),
+        ("emergency_contact", star_edges(keys["emergency_phone"]), "emergency_contact"),
+        ("bank_card", star_edges(keys["bank_card"]), "bank_card"),
+        ("employer", star_edges(keys["employer"]), "employer"),
+    )
+    return pl.concat([pl.DataFrame([
+        applicant_ids.gather(src).alias("src"),
+        applicant_ids.gather(dst).alias("dst"),
+        pl.repeat(kind, src.size, dtype=pl.String, eager=True).alias("kind"),
+        values[shown].gather(src).alias("value"),
+    ]) for kind, (src, dst), shown in links])
