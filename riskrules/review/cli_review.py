@@ -249,7 +249,7 @@ def rules_propose(case_id: int, ruleset: RulesetOpt = None, db: DbOpt = DEFAULT_
                   reason: Annotated[str, typer.Option(help="the rule's reason code")] = "LEARNED_PATTERN") -> None:
     """Candidate rules learnt from case CASE_ID and the labelled cases, each with its backtest."""
     _format(format)
-    from .backtest import backtest_candidates, diagnose
+    from .backtest import backtest_candidates
     from .learn import Candidate, propose
     from .learned import propose_learned_rule
 
@@ -265,9 +265,7 @@ def rules_propose(case_id: int, ruleset: RulesetOpt = None, db: DbOpt = DEFAULT_
     chosen = None
     if expression is not None:
         chosen = Candidate(expression, "reviewer")
-        chosen.diagnostics = diagnose(folder, expression, action)
-        if not chosen.diagnostics:
-            backtest_candidates(engine, store, folder, [chosen], action=action)
+        backtest_candidates(engine, store, folder, [chosen], action=action)  # checks it first
     elif accept is not None:
         if not 1 <= accept <= len(result.candidates):
             raise _fail(f"--accept is 1..{len(result.candidates)}", 2)
