@@ -318,12 +318,11 @@ class Intake:
     def process(self, decision, data, amount: float | None = None) -> bool:
         """Log ``decision`` and open a case when it needs one; True when a case may follow."""
         wants = bool(decision.unexplained) or (self.anomaly is not None and not acted(decision, self._acting))
-        item = _Item(decision, data, amount, wants)
         if self.log is not None:
             self.log.submit(decision, data, amount=amount, wants_case=wants)
             return wants
         self.store.log_decisions_many([log_row(decision, data)])
-        self.open_cases([item])
+        self.open_cases([_Item(decision, data, amount, wants)])
         return wants
 
     def open_cases(self, items: list[_Item]) -> int:
