@@ -21,7 +21,7 @@ from ..engine.batch import decide_frame
 from ..engine.runtime import Engine
 from .frames import frame_of
 from .history import decision_frame
-from .learned import rule_dict, scratch_ruleset
+from .learned import error_lines, rule_dict, scratch_ruleset
 from .store import Store
 
 
@@ -33,7 +33,7 @@ def diagnose(ruleset_dir, expression: str, action: str | None = "review") -> lis
     """The checker's errors for one expression, as ``code: message`` lines (empty when it checks)."""
     tmp, path = scratch_ruleset(ruleset_dir, [rule_dict("CANDIDATE", expression, action, "CANDIDATE")])
     with tmp:
-        return [f"{d.code}: {d.message}" for d in check_ruleset(path) if d.is_error]
+        return error_lines(check_ruleset(path))
 
 
 def backtest_candidates(engine, store: Store, ruleset_dir, candidates, *, action: str = "review") -> None:

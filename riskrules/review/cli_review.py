@@ -84,10 +84,10 @@ def _errors():
 
 def _describe(exc: Exception) -> str:
     from .. import RulesetError
+    from .learned import error_lines
 
     if isinstance(exc, RulesetError):
-        return "the ruleset does not check: " + "; ".join(f"{d.code}: {d.message}" for d in exc.diagnostics
-                                                            if d.is_error)
+        return "the ruleset does not check: " + "; ".join(error_lines(exc.diagnostics))
     return str(exc)
 
 

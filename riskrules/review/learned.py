@@ -46,6 +46,11 @@ class LearnedRuleError(Exception):
     """The learned rule cannot be saved or promoted; the message says what to do."""
 
 
+def error_lines(diagnostics) -> list[str]:
+    """The errors among a checker's diagnostics as ``code: message`` lines."""
+    return [f"{d.code}: {d.message}" for d in diagnostics if d.is_error]
+
+
 def ruleset_file(path: str | Path) -> Path:
     """``ruleset.yaml`` of a ruleset folder (or the file itself)."""
     p = Path(path)
@@ -260,8 +265,7 @@ def _save_rule(ruleset_dir: str | Path, expression: str, id: str, action: str | 
             _write_test(folder, id, case_input, decision, when)
     except Exception as exc:  # noqa: BLE001 - the files are back as they were; say why in one line
         if isinstance(exc, RulesetError):
-            msgs = "; ".join(f"{d.code}: {d.message}" for d in exc.diagnostics if d.is_error)
-            raise LearnedRuleError(f"rule {id} does not check: {msgs}") from None
+            raise LearnedRuleError(f"rule {id} does not check: {'; '.join(error_lines(exc.diagnostics))}") from None
         raise LearnedRuleError(f"rule {id} was not saved: {type(exc).__name__}: {exc}") from exc
     return Saved(id, learned, tests, list(decision.shadow_fired))
 
@@ -377,9 +381,9 @@ def _activate(src: Path, rule_id: str, proposal_id: int, actor: str, hits: int) 
     except LearnedRuleError:
         raise
     except RulesetError as exc:
-        msgs = "; ".join(f"{d.code}: {d.message}" for d in exc.diagnostics if d.is_error)
         raise LearnedRuleError(f"rule {rule_id} was not promoted (nothing was changed): "
-                               f"the ruleset does not check with it active: {msgs}") from None
+                               f"the ruleset does not check with it active: {'; '.join(error_lines(exc.diagnostics))}"
+                               ) from None
     except Exception as exc:  # noqa: BLE001 - a file unreadable or unwritable; the caller puts the files back
         raise LearnedRuleError(f"rule {rule_id} was not promoted (nothing was changed): "
                                f"{type(exc).__name__}: {exc}") from exc
