@@ -380,9 +380,9 @@ def _activate(src: Path, rule_id: str, proposal_id: int, actor: str, hits: int) 
     except LearnedRuleError:
         raise
     except RulesetError as exc:
+        msgs = "; ".join(error_lines(exc.diagnostics))
         raise LearnedRuleError(f"rule {rule_id} was not promoted (nothing was changed): "
-                               f"the ruleset does not check with it active: {'; '.join(error_lines(exc.diagnostics))}"
-                               ) from None
+                               f"the ruleset does not check with it active: {msgs}") from None
     except Exception as exc:  # noqa: BLE001 - a file unreadable or unwritable; the caller puts the files back
         raise LearnedRuleError(f"rule {rule_id} was not promoted (nothing was changed): "
                                f"{type(exc).__name__}: {exc}") from exc
