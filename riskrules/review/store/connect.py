@@ -117,10 +117,7 @@ def jsonable(value: Any, what: str) -> Any:
     TypeError would escape untranslated; it also makes the returned row equal the
     stored one (dates already ISO strings).
     """
-    try:
-        return json.loads(dumps(value))
-    except (TypeError, ValueError) as error:
-        raise InvalidData(f"{what} is not JSON: {error}") from None
+    return json.loads(serialized(value, what))
 
 
 def create_engine(url: URL) -> Engine:
