@@ -213,8 +213,6 @@ class Store:
 
         >>> store.decisions("origination", since=datetime(2026, 3, 1, tzinfo=timezone.utc))
         """
-        from sqlmodel import col, select
-
         query = select(DecisionRecord).order_by(col(DecisionRecord.created_at), col(DecisionRecord.id))
         if ruleset is not None:
             query = query.where(DecisionRecord.ruleset == ruleset)
