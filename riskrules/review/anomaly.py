@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .frames import Column, columns, feature_frame, frame_of, numeric_matrix
+from .frames import Column, acting_rules, columns, feature_frame, frame_of, numeric_matrix
 
 FORMAT = 1
 
@@ -63,7 +63,7 @@ class AnomalyScorer:
         scores = -model.score_samples(x)
         if threshold is None:
             decided = decide_frame(engine, history, now=now)
-            acting = [f"rule:{r.id}" for r in prog.rules if r.action is not None]
+            acting = [f"rule:{rid}" for rid in acting_rules(prog)]
             quiet = decided.select(~pl.any_horizontal([pl.col(c).fill_null(False) for c in acting])
                                    if acting else pl.lit(True)).to_series().to_numpy()
             pool = scores[quiet] if quiet.any() else scores

@@ -19,7 +19,7 @@ import polars as pl
 from .. import check as check_ruleset
 from ..engine.batch import decide_frame
 from ..engine.runtime import Engine
-from .frames import frame_of
+from .frames import acting_rules, frame_of
 from .history import decision_frame
 from .learned import error_lines, rule_dict, scratch_ruleset
 from .store import Store
@@ -50,7 +50,7 @@ def backtest_candidates(engine, store: Store, ruleset_dir, candidates, *, action
         return
     labels = {lc.case.decision_id: lc.verdict for lc in store.labelled_cases(engine.ruleset["name"])}
     label = pl.Series("label", [labels.get(d) for d in log["decision_id"]], dtype=pl.String)
-    active = [f"rule:{r.id}" for r in engine.program.rules if r.action is not None]
+    active = [f"rule:{rid}" for rid in acting_rules(engine.program)]
     frame, now = frame_of(inputs), max(log["created_at"])
     try:
         groups = [list(enumerate(good))]

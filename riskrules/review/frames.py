@@ -49,6 +49,12 @@ def columns(program) -> list[Column]:
     return out
 
 
+def acting_rules(program) -> list[str]:
+    """Ids of the active rules with an action. Points-only rules shade the score but
+    explain no outcome; intake, the anomaly threshold and backtests must agree on this."""
+    return [r.id for r in program.rules if r.action is not None]
+
+
 def frame_of(records: list[dict]) -> pl.DataFrame:
     """Nested input dicts as a frame with one struct column per top-level field."""
     return pl.from_dicts(records, infer_schema_length=None)

@@ -29,6 +29,7 @@ from typing import Any
 from .anomaly import AnomalyScorer
 from .outcomes import OutcomeFileError, import_outcomes  # noqa: F401 - part of the intake API
 from .evidence import build_evidence, jsonable
+from .frames import acting_rules
 from .store import DuplicateCase, Store, StoreError
 from .store.connect import Serialized, serialized
 from .store.errors import InvalidData
@@ -311,7 +312,7 @@ class Intake:
         review = engine.program.review
         self.sla = timedelta(hours=sla_hours if sla_hours is not None else (review.sla_hours if review else 24.0))
         self.log = log
-        self._acting = frozenset(r.id for r in engine.program.rules if r.action is not None)
+        self._acting = frozenset(acting_rules(engine.program))
         if log is not None:
             log.after_write = self.open_cases
 
