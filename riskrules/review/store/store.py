@@ -251,16 +251,11 @@ class Store:
 
     def get_case(self, case_id: int) -> Case:
         with self._read() as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise CaseNotFound(f"no review case {case_id}")
-            return case
+            return _case(session, case_id)
 
     def case_history(self, case_id: int) -> CaseHistory:
         with self._read() as session:
-            case = session.get(Case, case_id)
-            if case is None:
-                raise CaseNotFound(f"no review case {case_id}")
+            case = _case(session, case_id)
 
             def rows(model: Any) -> list[Any]:
                 query = select(model).where(model.case_id == case_id).order_by(col(model.id))
@@ -508,6 +503,13 @@ def check_lease(lease: timedelta) -> timedelta:
     if not isinstance(lease, timedelta) or lease <= timedelta(0):
         raise InvalidData(f"a claim lease must be a positive duration, not {lease!r}")
     return lease
+
+
+def _case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound(f"no review case {case_id}")
+    return case
 
 
 def _probe(engine: sa.Engine, url: URL) -> None:
