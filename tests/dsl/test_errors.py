@@ -75,3 +75,47 @@ def test_diagnostics_serialise_to_json(tmp_path):
         parse_expression("a +", file="f.rules", line=3, col=9)
     assert '"code": "E100"' in to_json(info.value.diagnostics)
     assert info.value.diagnostics[0].to_dict()["col"] == 12
+
+
+def _broken_rules(n: int) -> str:
+    return "ruleset x\nversion \"1\"\n" + "".join(f"rule R{i} when ) then decline\n" for i in range(n))
+
+
+def test_rules_syntax_recovery_is_linear(monkeypatch):
+    """Each character of a .rules text is parsed a bounded number of times, however many
+    items are broken (resuming at each error and parsing to the end was quadratic: 8,000
+    broken lines took a minute of CPU)."""
+    from riskrules.dsl import rules_format
+
+    parsed = []
+    real = rules_format.parse_tree
+
+    def counting(text, start, locate):
+        parsed.append(len(text))
+        return real(text, start, locate)
+
+    monkeypatch.setattr(rules_format, "parse_tree", counting)
+    monkeypatch.setattr(rules_format, "MAX_SYNTAX_ERRORS", 10**9)
+    text = _broken_rules(3000)
+    _, problems = rules_format.parse_clauses(text, "x.rules")
+    assert len(problems) == 3000
+    assert [d.span.line for d in problems] == list(range(3, 3003))
+    assert sum(parsed) <= 3 * len(text)
+
+
+def test_rules_syntax_errors_are_capped():
+    from riskrules.dsl import rules_format
+
+    _, problems = rules_format.parse_clauses(_broken_rules(8000), "x.rules")
+    assert len(problems) == rules_format.MAX_SYNTAX_ERRORS + 1
+    assert all(d.code == "E100" for d in problems)
+    assert "too many syntax errors" in problems[-1].message
+    assert problems[-1].span.line == rules_format.MAX_SYNTAX_ERRORS + 3
+
+
+def test_items_before_the_first_syntax_error_are_still_checked():
+    from riskrules.dsl import rules_format
+
+    text = 'ruleset x\nversion "1"\nrule A when x == 2024-02-30 then decline\nrule B when ) then decline\n'
+    _, problems = rules_format.parse_clauses(text, "x.rules")
+    assert sorted((d.code, d.span.line) for d in problems) == [("E100", 4), ("E102", 3)]
