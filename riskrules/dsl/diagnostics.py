@@ -80,6 +80,13 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+def source_lines(text: str) -> list[str]:
+    """The lines of ``text`` as an editor counts them (and as every span does): split at
+    line feeds, CR LF and lone CR only. ``str.splitlines`` also breaks at VT, FF, NEL, LS
+    and PS, so a diagnostic after one of those showed the wrong source line."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 class SourceCache:
     """File texts by path, so rendering can show the offending line.
 
@@ -91,13 +98,13 @@ class SourceCache:
         self._texts: dict[str, list[str]] = {}
 
     def add(self, path: str, text: str) -> None:
-        self._texts[path] = text.splitlines()
+        self._texts[path] = source_lines(text)
 
     def line(self, path: str, lineno: int) -> str | None:
         lines = self._texts.get(path)
         if lines is None:
             try:
-                lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = source_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
             except OSError:
                 lines = []
             self._texts[path] = lines

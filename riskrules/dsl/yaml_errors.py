@@ -24,6 +24,7 @@ _EXPECTED = {
     "int_from_float": "an integer",
     "float_type": "a number",
     "float_parsing": "a number",
+    "finite_number": "a finite number (not NaN or infinity)",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "dict_type": "a mapping",
@@ -138,12 +139,22 @@ def validation_diagnostics(exc: ValidationError, doc: YamlDoc, schema: dict, whe
     for path, errs in type_errors.items():
         wanted = []
         for err in errs:
-            w = _EXPECTED.get(err["type"], err["msg"].lower())
+            w = _expected(err)
             if w not in wanted:
                 wanted.append(w)
         got = describe_value(doc.value_at(path))
         found.append(error("E115", f"expected {' or '.join(wanted)}, got {got}", doc.span_at(path)))
     return found
+
+
+def _expected(err: dict) -> str:
+    """What the value should have been, in words."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "less_than_equal":
+        return f"a number at most {ctx.get('le')}"
+    if err["type"] == "greater_than_equal":
+        return f"a number at least {ctx.get('ge')}"
+    return _EXPECTED.get(err["type"], err["msg"].lower())
 
 
 def _bad_choice(doc: YamlDoc, path: tuple, err: dict) -> Diagnostic:

@@ -36,6 +36,10 @@ Output = Annotated[
     Union[int, float, bool, None, str],
     Field(description="a number, boolean or null literal, or an expression string"),
 ]
+#: a number every backend can represent: no NaN or infinity (a NaN score poisons every sum)
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+#: severities and priorities are ranks: int64, like the batch backend's columns
+Rank = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 ListItem = Union[bool, int, float, str, dt.datetime, dt.date]
 ProvenanceValue = Union[bool, int, float, str, None, dt.datetime, dt.date, list[Union[bool, int, float, str, None, dt.datetime, dt.date]]]
 
@@ -71,7 +75,7 @@ class ModelSpec(_Model):
 
 
 class OutcomeSpec(_Model):
-    severity: int
+    severity: Rank
     adverse: bool = False
 
 
@@ -81,9 +85,9 @@ class RuleSpec(_Model):
     when: Expression
     action: str | None = None
     reason: str | None = None
-    severity: int | None = None
-    score: float = 0.0
-    priority: int = 0
+    severity: Rank | None = None
+    score: Finite = 0.0
+    priority: Rank = 0
     status: Literal["active", "shadow", "disabled"] = "active"
     tags: list[str] = []
     description: str = ""
@@ -93,7 +97,7 @@ class RuleSpec(_Model):
 class RowSpec(_Model):
     when: Union[list[Cell], Cell] = Field(description="one cell per table input")
     then: Union[list[Output], Output] = Field(description="one value per table output")
-    priority: int = 0
+    priority: Rank = 0
 
 
 class TableSpec(_Model):
@@ -107,7 +111,7 @@ class TableSpec(_Model):
 
 
 class BandSpec(_Model):
-    min: float | None = None
+    min: Finite | None = None
     outcome: str
     reason: str | None = None
 
@@ -121,8 +125,8 @@ class DecisionSpec(_Model):
 
 class ReviewSpec(_Model):
     unexplained: Expression | None = None
-    sla_hours: float = 24.0
-    anomaly_threshold: float | None = None
+    sla_hours: Finite = 24.0
+    anomaly_threshold: Finite | None = None
     anomaly_model: str | None = None
 
 

@@ -78,7 +78,8 @@ class YamlDoc:
         a, b = node.start_mark, node.end_mark
         if isinstance(node, ScalarNode) and node.style in ("|", ">"):
             b = a  # a block scalar ends after its trailing lines; keep the header
-        return Span(self.file, a.line + 1, a.column + 1, b.line + 1, b.column + 1)
+        # lines as an editor counts them: PyYAML's own line/column also break at NEL, LS and PS
+        return Span(self.file, *self.index.position(a.index), *self.index.position(b.index))
 
     def span_at(self, path: Path) -> Span:
         """The value at ``path``, else its key, else the nearest enclosing node."""
@@ -108,17 +109,21 @@ class YamlDoc:
 def compose(text: str, file: str) -> tuple[YamlDoc, list[Diagnostic]]:
     """Compose ``text`` safely; return the document and any E110/E111/E118 problems."""
     doc = YamlDoc(file, text, index=LineIndex(text))
-    loader = _ComposingLoader(text)
+    try:
+        # the reader rejects control characters as it is built, so it is built in here
+        loader = _ComposingLoader(text)
+    except yaml.reader.ReaderError as e:
+        return doc, [_control_character(doc, e)]
     try:
         doc.root = loader.get_single_node()
         loader.gaps.finish()
         doc.comments = loader.gaps.comments(file, doc.index)
     except _TooManyAliases as e:
-        return doc, [error("E111", f"more than {MAX_ALIASES} YAML aliases", _mark_span(file, e.mark),
+        return doc, [error("E111", f"more than {MAX_ALIASES} YAML aliases", _mark_span(doc, e.mark),
                            hint="write the values out; aliases are limited to keep loading cheap")]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        return doc, [error("E110", f"invalid YAML: {e.problem or e.context}", _mark_span(file, mark))]
+        return doc, [error("E110", f"invalid YAML: {e.problem or e.context}", _mark_span(doc, mark))]
     except yaml.YAMLError as e:
         return doc, [error("E110", f"invalid YAML: {e}", Span(file, 1, 1, 1, 1))]
     except RecursionError:
@@ -135,10 +140,43 @@ def compose(text: str, file: str) -> tuple[YamlDoc, list[Diagnostic]]:
     return doc, problems
 
 
-def _mark_span(file: str, mark) -> Span:
+def _mark_span(doc: YamlDoc, mark) -> Span:
     if mark is None:
-        return Span(file, 1, 1, 1, 1)
-    return Span(file, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+        return Span(doc.file, 1, 1, 1, 1)
+    line, col = doc.index.position(mark.index)
+    return Span(doc.file, line, col, line, col + 1)
+
+
+def _control_character(doc: YamlDoc, e: yaml.reader.ReaderError) -> Diagnostic:
+    at = e.position if isinstance(e.position, int) else 0
+    line, col = doc.index.position(at)
+    code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
+    return error("E110", f"invalid YAML: control character U+{code:04X} is not allowed", Span(doc.file, line, col, line, col + 1),
+                 hint="remove it; YAML allows tabs and line breaks but no other control characters")
+
+
+#: what a scalar of each standard tag must look like, for the message when it does not
+_SCALAR_KIND = {"int": "an integer", "float": "a number", "bool": "true or false", "timestamp": "a valid date or datetime",
+                "null": "null"}
+
+
+def _scalar(doc: YamlDoc, node: ScalarNode, constructor, problems: list[Diagnostic]):
+    """A scalar's value; one that its tag cannot build (``2024-02-30``, ``!!int abc``,
+    an integer too long to convert) is a positioned E110 and becomes None."""
+    try:
+        return constructor.construct_object(node)
+    except (ValueError, KeyError, TypeError, OverflowError, yaml.YAMLError) as exc:
+        kind = node.tag.replace(_STD, "")
+        shown = node.value if len(node.value) <= 40 else node.value[:37] + "…"
+        if kind == "int" and len(node.value) > 4000:
+            why = f"an integer of {len(node.value)} digits is too long"
+        else:
+            why = f"'{shown}' is not {_SCALAR_KIND.get(kind, kind)}"
+            detail = str(exc).strip().splitlines()[0] if isinstance(exc, ValueError) and str(exc) else ""
+            if detail and kind == "timestamp":
+                why += f" ({detail})"
+        problems.append(error("E110", f"invalid YAML value: {why}", doc.span(node)))
+        return None
 
 
 def _check_graph(doc: YamlDoc) -> list[Diagnostic]:
@@ -185,7 +223,7 @@ def _to_data(doc: YamlDoc, node: Node, path: Path, problems: list[Diagnostic], c
     constructor = constructor or yaml.constructor.SafeConstructor()
     doc.nodes[path] = node
     if isinstance(node, ScalarNode):
-        return constructor.construct_object(node)
+        return _scalar(doc, node, constructor, problems)
     if isinstance(node, SequenceNode):
         return [_to_data(doc, child, path + (i,), problems, constructor) for i, child in enumerate(node.value)]
     out: dict = {}

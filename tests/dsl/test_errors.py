@@ -119,3 +119,16 @@ def test_items_before_the_first_syntax_error_are_still_checked():
     text = 'ruleset x\nversion "1"\nrule A when x == 2024-02-30 then decline\nrule B when ) then decline\n'
     _, problems = rules_format.parse_clauses(text, "x.rules")
     assert sorted((d.code, d.span.line) for d in problems) == [("E100", 4), ("E102", 3)]
+
+
+@pytest.mark.parametrize("odd", ["\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x1c"])
+def test_rendered_source_line_counts_lines_as_an_editor_does(tmp_path, odd):
+    """VT, FF, NEL, LS, PS and the file separator are not line breaks for an editor or for a
+    span; str.splitlines() treats them as such, so the caret went under the wrong line."""
+    path = tmp_path / "r.rules"
+    path.write_text(f'ruleset x\nversion "1"  # a{odd}b\nrule R1 when ) then decline\n', encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        load_ruleset(path)
+    (d,) = info.value.diagnostics
+    assert (d.code, d.span.line, d.span.col) == ("E100", 3, 14)
+    assert " 3 | rule R1 when ) then decline" in str(info.value)
