@@ -159,3 +159,61 @@ def test_the_lease_is_set_per_store(store_url, make_cases):
     with Store.open(store_url, claim_lease=timedelta(hours=2), clock=Clock()) as store:
         (case_id,) = make_cases(store)
         assert store.claim(case_id, "alice").claim_expires_at == T0 + timedelta(hours=2)
+
+
+def test_times_are_read_after_the_case_is_locked(store, clock, make_cases, monkeypatch):
+    """A writer that waited for the case's lock must not stamp its change with the time it
+    started waiting: claim histories then showed overlapping holders (issue 14)."""
+    from riskrules.review.store import queue
+
+    locked: list[bool] = []
+    reads: list[bool] = []
+    real_lock = queue.lock_case
+
+    def lock_case(session, case_id):
+        case = real_lock(session, case_id)
+        locked.append(True)
+        return case
+
+    def reading_clock():
+        reads.append(bool(locked))
+        return clock.now
+
+    monkeypatch.setattr(queue, "lock_case", lock_case)
+    store.clock = reading_clock
+    (case_id,) = make_cases(store)
+    for step in (lambda: store.claim(case_id, "alice"), lambda: store.add_note(case_id, "alice", "looked"),
+                 lambda: store.release(case_id, "alice"), lambda: store.claim(case_id, "bob"),
+                 lambda: store.record_verdict(case_id, "bob", "bad")):
+        locked.clear()
+        reads.clear()
+        step()
+        assert reads and all(reads), "the time was read before the case was locked"
+
+
+def test_a_slow_clock_never_makes_claims_overlap(store, clock, make_cases):
+    """Bob's clock is five minutes behind Alice's: his claim still starts no earlier than
+    her release, and his verdict no earlier than his claim."""
+    (case_id,) = make_cases(store)
+    store.claim(case_id, "alice")
+    clock.advance(minutes=10)
+    store.release(case_id, "alice")
+    clock.advance(minutes=-5)
+    store.claim(case_id, "bob")
+    clock.advance(minutes=-1)
+    store.record_verdict(case_id, "bob", "good")
+    alice, bob = store.case_history(case_id).claims
+    assert alice.released_at <= bob.claimed_at <= bob.released_at
+    assert bob.claimed_at == T0 + timedelta(minutes=10)
+
+
+def test_claim_next_reads_the_time_again_once_the_case_is_locked(store, clock, make_cases, monkeypatch):
+    (case_id,) = make_cases(store)
+    store.claim(case_id, "alice")
+    clock.advance(minutes=31)
+    times = iter([T0 + timedelta(minutes=31), T0 + timedelta(minutes=40)])
+    store.clock = lambda: next(times)
+    case = store.claim_next("bob")
+    assert case.id == case_id
+    old, new = store.case_history(case_id).claims
+    assert old.released_at == new.claimed_at == T0 + timedelta(minutes=40)

@@ -22,7 +22,7 @@ ran out but whose case nobody took may still give a verdict (audited with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
 
@@ -95,8 +95,22 @@ def lock_case(session: Session, case_id: int) -> Case:
     return case
 
 
-def claim(session: Session, case_id: int, reviewer: str, *, now: datetime, lease: timedelta) -> Case:
+def locked_now(session: Session, case: Case, clock: Callable[[], datetime]) -> datetime:
+    """The time of a change to ``case``, read after its row is locked: never before the
+    last claim event of the case, so claim histories never overlap, even when clients'
+    clocks disagree or a writer waited for the lock."""
+    now = clock()
+    last = session.exec(
+        select(sa.func.max(sa.func.coalesce(Claim.released_at, Claim.claimed_at))).where(Claim.case_id == case.id)
+    ).first()
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=now.tzinfo)
+    return max(now, last) if last is not None else now
+
+
+def claim(session: Session, case_id: int, reviewer: str, *, clock: Callable[[], datetime], lease: timedelta) -> Case:
     case = lock_case(session, case_id)
+    now = locked_now(session, case, clock)
     if case.status == "claimed":
         live = _live(session, case)
         if case.claimed_by == reviewer:
@@ -116,12 +130,14 @@ def claim_next(
     ruleset: str | None,
     status: str,
     min_priority: float | None,
-    now: datetime,
+    clock: Callable[[], datetime],
     lease: timedelta,
 ) -> Case | None:
     if status not in CLAIMABLE:
         raise InvalidData(f"can only claim from {CLAIMABLE}, not {status!r}")
-    # a case whose claim has expired counts as waiting in the queue it was claimed from
+    # a case whose claim has expired counts as waiting in the queue it was claimed from;
+    # the time is read again once the case is locked (an earlier time only finds fewer stale)
+    now = clock()
     stale = sa.and_(
         Case.status == "claimed",
         col(Case.claim_expires_at) <= now,
@@ -144,6 +160,7 @@ def claim_next(
     case = session.exec(query).first()
     if case is None:
         return None
+    now = locked_now(session, case, clock)
     if case.status == "claimed":
         # PostgreSQL re-checked the row after locking it, and a live claim's lease only
         # grows, so the claim found stale is still stale and still the live one
@@ -223,8 +240,9 @@ def _hhmm(when: datetime | None) -> str:
     return "?" if when is None else when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def release(session: Session, case_id: int, reviewer: str, *, force: bool, now: datetime) -> Case:
+def release(session: Session, case_id: int, reviewer: str, *, force: bool, clock: Callable[[], datetime]) -> Case:
     case = lock_case(session, case_id)
+    now = locked_now(session, case, clock)
     live = _live_claim(session, case, reviewer, force=force)
     forced = force and live.reviewer != reviewer
     live.released_at, live.end_reason = now, "forced" if forced else "released"
@@ -240,11 +258,12 @@ def release(session: Session, case_id: int, reviewer: str, *, force: bool, now: 
 
 
 def record_verdict(
-    session: Session, case_id: int, reviewer: str, verdict: str, note: str | None, *, now: datetime
+    session: Session, case_id: int, reviewer: str, verdict: str, note: str | None, *, clock: Callable[[], datetime]
 ) -> Verdict:
     if verdict not in VERDICTS:
         raise InvalidData(f"unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}")
     case = lock_case(session, case_id)
+    now = locked_now(session, case, clock)
     live = _live_claim(session, case, reviewer)
     # a lease that ran out with nobody taking the case over still counts: the holder
     # did the work and no one else was kept from it
@@ -264,10 +283,12 @@ def record_verdict(
     return row
 
 
-def add_note(session: Session, case_id: int, author: str, text: str, *, now: datetime, lease: timedelta) -> Note:
+def add_note(session: Session, case_id: int, author: str, text: str, *, clock: Callable[[], datetime],
+             lease: timedelta) -> Note:
     if not text.strip():
         raise InvalidData("a note needs some text")
     case = lock_case(session, case_id)
+    now = locked_now(session, case, clock)
     # writing a note is work on the case: the holder's lease is renewed
     renewed = case.status == "claimed" and case.claimed_by == author
     if renewed:

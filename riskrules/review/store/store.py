@@ -318,7 +318,7 @@ class Store:
         Claiming a case you already hold renews your lease.
         """
         with self._write() as session:
-            return queue.claim(session, case_id, reviewer, now=self.clock(), lease=self.claim_lease)
+            return queue.claim(session, case_id, reviewer, clock=self.clock, lease=self.claim_lease)
 
     def claim_next(
         self,
@@ -337,14 +337,14 @@ class Store:
         with self._write() as session:
             return queue.claim_next(
                 session, reviewer, ruleset=ruleset, status=status, min_priority=min_priority,
-                now=self.clock(), lease=self.claim_lease,
+                clock=self.clock, lease=self.claim_lease,
             )
 
     def release(self, case_id: int, reviewer: str, *, force: bool = False) -> Case:
         """Give a claimed case back to its queue. ``force`` lets a supervisor
         release someone else's claim (audited as such)."""
         with self._write() as session:
-            return queue.release(session, case_id, reviewer, force=force, now=self.clock())
+            return queue.release(session, case_id, reviewer, force=force, clock=self.clock)
 
     def record_verdict(self, case_id: int, reviewer: str, verdict: str, note: str | None = None) -> Verdict:
         """Record ``bad``/``good`` (case decided), ``escalate`` or ``skip`` (back to its queue).
@@ -355,12 +355,12 @@ class Store:
         status, claim end, note and audit entry commit as one transaction.
         """
         with self._write() as session:
-            return queue.record_verdict(session, case_id, reviewer, verdict, note, now=self.clock())
+            return queue.record_verdict(session, case_id, reviewer, verdict, note, clock=self.clock)
 
     def add_note(self, case_id: int, author: str, text: str) -> Note:
         """Add a note; a note by the claim's holder renews their lease."""
         with self._write() as session:
-            return queue.add_note(session, case_id, author, text, now=self.clock(), lease=self.claim_lease)
+            return queue.add_note(session, case_id, author, text, clock=self.clock, lease=self.claim_lease)
 
     # -- learning ------------------------------------------------------------------
 
