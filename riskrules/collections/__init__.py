@@ -1,0 +1,25 @@
+"""Collections: restructured repayment plans in exact decimal money (and, next, contact
+scheduling under compliance guards).
+
+>>> from riskrules.collections import Account, offer_plans        # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from .offers import affordable_instalment, offer_plans
+from .plans import (
+    KINDS,
+    MAX_MONTHS,
+    Account,
+    Instalment,
+    Plan,
+    PlanError,
+    amortize,
+    monthly_dates,
+    payment_holiday,
+    re_age,
+    re_amortization,
+    term_extension,
+)
+
+__all__ = ["Account", "Instalment", "Plan", "PlanError", "KINDS", "MAX_MONTHS", "amortize", "monthly_dates",
+           "re_amortization", "term_extension", "re_age", "payment_holiday", "offer_plans", "affordable_instalment"]
