@@ -1,5 +1,5 @@
-"""Collections: restructured repayment plans in exact decimal money (and, next, contact
-scheduling under compliance guards).
+"""Collections: restructured repayment plans in exact decimal money, and contact
+guards (riskrules.collections.guards) that no rule can override. docs/collections.md.
 
 >>> from riskrules.collections import Account, offer_plans        # doctest: +SKIP
 """
