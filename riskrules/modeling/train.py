@@ -134,19 +134,12 @@ def train_scorecard(
     card = Scorecard(binning_process=process, estimator=LogisticRegression(max_iter=1000), scaling_method="pdo_odds",
                      scaling_method_params={"pdo": pdo, "odds": base_odds, "scorecard_points": base_points})
     card.fit(X_train, y_train)
+    spec = card_spec(card, name=name, version=version, target=target, base_points=base_points, base_odds=base_odds,
+                     pdo=pdo, description=f"WOE scorecard trained on {frame.height} rows by riskrules model train "
+                                          "(optbinning)")
     table = card.table(style="detailed")
-    spec_features, reports = [], []
-    for col in chosen:
-        rows = table[table["Variable"] == col]
-        kind = "category" if col in cats else "numeric"
-        spec_features.append(_feature(card, col, kind, rows, X_train, special_codes))
-        reports.append(_report(card, col, kind, rows, (trends or {}).get(col, "auto")))
-    spec = {
-        "model": name, "type": "scorecard", "version": version, "target": target,
-        "description": f"WOE scorecard trained on {frame.height} rows by riskrules model train (optbinning)",
-        "intercept": 0.0, "scaling": {"base_points": base_points, "base_odds": base_odds, "pdo": pdo},
-        "features": spec_features,
-    }
+    reports = [_report(card, col, "category" if col in cats else "numeric", table[table["Variable"] == col],
+                       (trends or {}).get(col, "auto")) for col in chosen]
     import optbinning  # noqa: PLC0415
 
     metrics = {"train": _auc_ks(y_train, card.predict_proba(X_train)[:, 1]),
@@ -228,7 +221,43 @@ def _pandas(frame: pl.DataFrame, cats: set[str]):
 
 # -- the card -----------------------------------------------------------------------------
 
-def _feature(card, col: str, kind: str, rows, X_train, special_codes) -> dict:
+def card_spec(card, *, name: str, version: str, target: str, base_points: float, base_odds: float, pdo: float,
+              description: str) -> dict:
+    """A fitted optbinning ``Scorecard`` as riskrules' scorecard YAML data, bin for bin.
+
+    The scaling must be the one the card was fitted with (``pdo_odds``); the points
+    are the card's own, so only the PD mapping depends on it."""
+    table = card.table(style="detailed")
+    process = card.binning_process_
+    names = [str(n) for n in process.get_support(names=True)]
+    special_codes = getattr(process, "special_codes", None)
+    probe = _probe_row(card, names)
+    features = []
+    for col in names:
+        kind = "category" if process.get_binned_variable(col).dtype == "categorical" else "numeric"
+        features.append(_feature(card, col, kind, table[table["Variable"] == col], probe, special_codes))
+    return {"model": name, "type": "scorecard", "version": version, "target": target, "description": description,
+            "intercept": 0.0, "scaling": {"base_points": base_points, "base_odds": base_odds, "pdo": pdo},
+            "features": features}
+
+
+def _probe_row(card, names):
+    """One row every bin of the card holds (a value from each feature's first bin)."""
+    import pandas as pd  # noqa: PLC0415
+
+    process = card.binning_process_
+    row = {}
+    for col in names:
+        binned = process.get_binned_variable(col)
+        splits = list(binned.splits)
+        if binned.dtype == "categorical":
+            row[col] = pd.Series([str(list(splits[0])[0]) if splits else None], dtype=object)
+        else:
+            row[col] = pd.Series([float(splits[0]) - 1.0 if splits else 0.0], dtype=float)
+    return pd.DataFrame(row)
+
+
+def _feature(card, col: str, kind: str, rows, probe, special_codes) -> dict:
     binned = card.binning_process_.get_binned_variable(col)
     splits = list(binned.splits)
     regular = rows[~rows["Bin"].astype(str).isin(["Special", "Missing"])]
@@ -250,7 +279,7 @@ def _feature(card, col: str, kind: str, rows, X_train, special_codes) -> dict:
     missing = float(rows[rows["Bin"].astype(str) == "Missing"]["Points"].iloc[0])
     bins.append(_bin({"missing": True}, missing, best, reason))
     if kind == "category":
-        bins.append(_bin({"other": True}, _unseen_points(card, col, X_train), best, reason))
+        bins.append(_bin({"other": True}, _unseen_points(card, col, probe), best, reason))
     return {"name": col, "kind": kind, "bins": bins}
 
 
@@ -262,9 +291,9 @@ def _bin(where: dict, points: float, best: float, reason: str) -> dict:
     return out
 
 
-def _unseen_points(card, col: str, X_train) -> float:
+def _unseen_points(card, col: str, probe) -> float:
     """The points optbinning gives a category it never saw: probed, so the card agrees."""
-    probe = X_train.head(1).copy()
+    probe = probe.copy()
     base = float(card.score(probe)[0])
     seen = _points_of(card, card.table(style="detailed"), col, probe[col].iloc[0])
     probe[col] = "\u0000riskrules-unseen-category"
