@@ -23,10 +23,11 @@ from riskrules.sim.messages import messages_frame
 from riskrules.sim.outcomes import SEGMENTS, draw_outcomes, segment
 from riskrules.sim.repayments import draw_repayments, repayments_frame
 from riskrules.sim.timeline import epoch_seconds, observation_end
+from riskrules.sim.events import events_frame
 from riskrules.sim.transfers import transfers_frame
 
 TABLES = ("applications", "edges", "loans", "schedule", "repayments", "transfers", "collections",
-          "messages", "truth")
+          "messages", "truth", "events")
 
 
 @dataclass
@@ -79,6 +80,8 @@ def simulate(seed: int, applicants: int, out: Path | str, *, days: int = 90,
         "messages": messages_frame(seed, episodes, seg, ids, end_s),
         "truth": _truth(d, o, ids, default, delinquent, cured, seg),
     }
+    tables["events"] = events_frame(tables["loans"], tables["schedule"], tables["repayments"], tables["transfers"],
+                                    _utc(end_s))
     summary = SimSummary(seed=seed, applicants=applicants, start=start, days=days, out=out)
     for name, frame in tables.items():
         path = out / (APPLICATIONS_FILE if name == "applications" else f"{name}.parquet")
@@ -90,6 +93,12 @@ def simulate(seed: int, applicants: int, out: Path | str, *, days: int = 90,
     summary.default_rate = float(default.mean())
     summary.fraud_rate = float(o.fraud.mean())
     return summary
+
+
+def _utc(seconds: int):
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
 
 
 def _check_arguments(seed, applicants, out, days, start) -> Path:

@@ -12,7 +12,7 @@ def test_same_seed_gives_identical_files(tmp_path):
     a = simulate(5, 1_500, tmp_path / "a", days=20, start=date(2026, 2, 1))
     b = simulate(5, 1_500, tmp_path / "b", days=20, start=date(2026, 2, 1))
     fa, fb = _files(a.out), _files(b.out)
-    assert fa.keys() == fb.keys() and len(fa) == 12
+    assert fa.keys() == fb.keys() and len(fa) == 13  # 10 tables and 3 lists
     assert all(fa[k] == fb[k] for k in fa)
     assert a.rows == b.rows and a.patterns == b.patterns
 
