@@ -87,6 +87,8 @@ def check(rs: A.Ruleset, *, base_dir: Path | None = None, dump_after: str | None
         if dump is not None:
             prog.stages[dump_after] = dump
         diags.extend(analyse(prog))
+        if any(d.is_error for d in diags):  # the analysis's errors (E501, E504) block loading too
+            prog = None
     diags.sort(key=Diagnostic.sort_key)
     return prog, diags
 
