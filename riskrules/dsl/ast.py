@@ -281,7 +281,9 @@ class TableRow:
     priority: int = 0
 
 
-HIT_POLICIES = ("unique", "first", "priority", "collect")
+#: DMN's hit policies by name: U unique, A any, P priority, F first, R rule_order,
+#: O output_order, C collect (with an aggregate: C+ sum, C< min, C> max, C# count)
+HIT_POLICIES = ("unique", "any", "first", "priority", "rule_order", "output_order", "collect")
 AGGREGATES = ("sum", "min", "max", "count")
 
 
@@ -296,6 +298,9 @@ class Table:
     aggregate: str | None = None  # collect only
     default: tuple[Expr, ...] | None = None  # outputs when no row matches
     description: str = ""
+    # per output, its allowed values in decreasing priority (DMN output values), or None;
+    # empty when no output declares any
+    output_values: tuple[tuple[Expr, ...] | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ def format_cell(cell: A.Expr) -> str:
         case A.Binary(op=op, left=A.Placeholder(), right=v) if op in A.COMPARE_OPS:
             return _fmt(v, ADD) if op == "==" else f"{op} {_fmt(v, ADD)}"
         case A.In(item=A.Placeholder(), container=A.ListLit(items=items), negated=True) if items:
-            return "not(" + ", ".join(_fmt(i, IF) for i in items) + ")"
+            return "not(" + ", ".join(_fmt(i, ADD) for i in items) + ")"
         case A.In(item=A.Placeholder(), container=A.ListLit(items=items), negated=False) if items:
             text = ", ".join(_fmt(i, ADD) for i in items)
             return text + "," if len(items) == 1 else text
@@ -176,4 +176,8 @@ def format_cell(cell: A.Expr) -> str:
             low = _fmt(lo, ADD) if lo is not None else ""
             high = _fmt(hi, ADD) if hi is not None else ""
             return f"{'[' if lc else '('}{low}..{high}{']' if hc else ')'}"
+        case A.Binary(op="or", left=left, right=right):  # several tests: `< 18, >= 60`
+            return f"{format_cell(left)}, {format_cell(right)}"
+        case A.Binary(op="and", left=A.IsMissing(value=A.Placeholder(), negated=True), right=A.Unary(op="not", operand=inner)):
+            return f"not({format_cell(inner)})"
     raise ValueError(f"{cell!r} cannot be written as a table cell")

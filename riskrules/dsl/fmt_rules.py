@@ -205,7 +205,10 @@ def _table(t: A.Table) -> list[Line]:
     if t.inputs:
         lines.append((f"{INDENT}inputs " + ", ".join(format_expr(e) for e in t.inputs), (key + ("inputs",),)))
     if t.outputs:
-        lines.append((f"{INDENT}outputs " + ", ".join(ident(o) for o in t.outputs), (key + ("outputs",),)))
+        values = t.output_values or (None,) * len(t.outputs)
+        decls = [ident(o) + (" values [" + ", ".join(format_expr(v) for v in vs) + "]" if vs is not None else "")
+                 for o, vs in zip(t.outputs, values)]
+        lines.append((f"{INDENT}outputs " + ", ".join(decls), (key + ("outputs",),)))
     rows: list[Line] = []
     for j, row in enumerate(t.rows):
         cells = " | ".join(format_cell(c) for c in row.cells)

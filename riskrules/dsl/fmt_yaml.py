@@ -150,7 +150,11 @@ def _table(t: A.Table) -> dict:
     if t.description:
         out["description"] = t.description
     out["inputs"] = _Flow(format_expr(e) for e in t.inputs)
-    out["outputs"] = _Flow(t.outputs)
+    if t.output_values:
+        out["outputs"] = {o: (None if vs is None else _FlowMap(values=_Flow(_output(v) for v in vs)))
+                          for o, vs in zip(t.outputs, t.output_values)}
+    else:
+        out["outputs"] = _Flow(t.outputs)
     rows = []
     for row in t.rows:
         r: dict = {"when": _Flow(format_cell(c) for c in row.cells), "then": _Flow(_output(e) for e in row.outputs)}

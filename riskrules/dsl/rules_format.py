@@ -207,8 +207,11 @@ class Assembler:
         name, name_span, hit, aggregate, items = c.value
         opts = self.once([i for i in items if i.kind != "row"], f" in table '{name}'")
         rows = tuple(i.value for i in items if i.kind == "row")
-        return A.Table(name, hit, _get(opts, "inputs", ()), _get(opts, "outputs", ()), rows, name_span,
-                       aggregate=aggregate, default=_get(opts, "default"), description=_get(opts, "description", ""))
+        outputs = _get(opts, "outputs", ())
+        values = tuple(v for _, v in outputs) if any(v is not None for _, v in outputs) else ()
+        return A.Table(name, hit, _get(opts, "inputs", ()), tuple(o for o, _ in outputs), rows, name_span,
+                       aggregate=aggregate, default=_get(opts, "default"), description=_get(opts, "description", ""),
+                       output_values=values)
 
     def decision(self, c: Clause) -> A.DecisionBlock:
         policy, clauses = c.value

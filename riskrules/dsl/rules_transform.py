@@ -175,7 +175,11 @@ class RulesTransformer(ExprTransformer):
         return self.clause("inputs", tuple(c), meta)
 
     def t_outputs(self, meta, c):
-        return self.clause("outputs", tuple(word(t) for t in c), meta)
+        return self.clause("outputs", tuple(c), meta)
+
+    def output_decl(self, meta, c):
+        name, values = c
+        return word(name), (tuple(values) if values is not None else None)
 
     def t_row(self, meta, c):
         cells, outputs, priority = c

@@ -140,13 +140,27 @@ class ExprTransformer(Transformer):
         span = self.span(meta)
         return A.Binary("==", A.Placeholder(span), c[0], span)
 
-    def cell_in(self, meta, c):
+    def cell_tests(self, meta, c):
+        """Several unary tests, any of which may hold: a list of plain values is the
+        membership test ``"A", "B"`` has always been; a mix is an ``or`` of the tests."""
         span = self.span(meta)
-        return A.In(A.Placeholder(span), A.ListLit(tuple(c), span), False, span)
+        if all(_is_cell_eq(t) for t in c):
+            return A.In(A.Placeholder(span), A.ListLit(tuple(t.right for t in c), span), False, span)
+        out = c[0]
+        for t in c[1:]:
+            out = A.Binary("or", out, t, span)
+        return out
 
     def cell_not(self, meta, c):
+        """``not(tests)``: none of the tests holds, and the input is present (DMN: a
+        negation of tests on a null input is null, so it never matches)."""
         span = self.span(meta)
-        return A.In(A.Placeholder(span), A.ListLit(c[0], span), True, span)
+        inner = c[0]
+        if _is_cell_eq(inner):
+            return A.In(A.Placeholder(span), A.ListLit((inner.right,), span), True, span)
+        if isinstance(inner, A.In) and not inner.negated:
+            return A.In(inner.item, inner.container, True, span)
+        return A.Binary("and", A.IsMissing(A.Placeholder(span), True, span), A.Unary("not", inner, span), span)
 
     def cell_missing(self, meta, c):
         span = self.span(meta)
@@ -181,3 +195,7 @@ class ExprTransformer(Transformer):
 
     def list_type(self, meta, c):
         return A.TypeRef("list", self.span(meta), item=c[0])
+
+
+def _is_cell_eq(t) -> bool:
+    return isinstance(t, A.Binary) and t.op == "==" and isinstance(t.left, A.Placeholder)

@@ -147,8 +147,13 @@ class YamlBuilder:
             inputs = tuple(self.parse(base + ("inputs", i)) for i in range(len(spec.inputs)))
             rows = tuple(self.row(base + ("rows", r), row) for r, row in enumerate(spec.rows))
             default = None if spec.default is None else self.outputs(base + ("default",))
+            values = ()
+            if isinstance(spec.outputs, dict) and any(v is not None for v in spec.outputs.values()):
+                values = tuple(None if v is None else self.outputs(base + ("outputs", o, "values"))
+                               for o, v in spec.outputs.items())
             out.append(A.Table(name, spec.hit, inputs, tuple(spec.outputs), rows, self.key_span(*base),
-                               aggregate=spec.aggregate, default=default, description=spec.description))
+                               aggregate=spec.aggregate, default=default, description=spec.description,
+                               output_values=values))
         return tuple(out)
 
     def row(self, path: tuple, spec: M.RowSpec) -> A.TableRow:

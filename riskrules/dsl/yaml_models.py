@@ -100,11 +100,17 @@ class RowSpec(_Model):
     priority: Rank = 0
 
 
+class OutputSpec(_Model):
+    values: list[Output] = Field(description="the output's allowed values, highest priority first "
+                                             "(hit policies priority and output_order rank by them)")
+
+
 class TableSpec(_Model):
-    hit: Literal["unique", "first", "priority", "collect"]
+    hit: Literal["unique", "any", "first", "priority", "rule_order", "output_order", "collect"]
     aggregate: Literal["sum", "min", "max", "count"] | None = None
     inputs: list[Expression]
-    outputs: list[str]
+    outputs: Union[list[str], dict[str, Union[OutputSpec, None]]] = Field(
+        description="output names, or a mapping of each name to {values: [...]} (or null)")
     rows: list[RowSpec] = []
     default: Union[list[Output], Output] = None
     description: str = ""

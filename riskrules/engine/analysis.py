@@ -251,9 +251,56 @@ def _shadowed(prog, parsed) -> list[Diagnostic]:
 _MAX_REGIONS = 200_000
 
 
+@dataclass(frozen=True)
+class Tests:
+    """A cell of several unary tests, any of which may hold (``< 18, >= 60``), or, negated,
+    ``not(...)``: none of them holds and the input is present."""
+
+    parts: tuple
+    negated: bool = False
+    present: bool = False  # negated with a check the input is present (folded away when it always is)
+
+    def contains(self, v) -> bool:
+        hit = any(p.contains(v) for p in self.parts)
+        if not self.negated:
+            return hit
+        return not hit and not (self.present and v is MISSING)
+
+    def doms(self) -> list[Dom]:
+        return [d for p in self.parts for d in (p.doms() if isinstance(p, Tests) else [p])]
+
+
 def _cell_dom(c):
+    """The cell as a Dom or Tests, or None when the analysis cannot read it."""
+    match c:
+        case ir.Op(op="or", args=args):
+            parts = [_cell_dom(a) for a in args]
+            return None if any(p is None for p in parts) else Tests(tuple(parts))
+        case ir.Op(op="and", args=(a, b)) if _is_not_of_present(a, b) or _is_not_of_present(b, a):
+            inner = _cell_dom((b if isinstance(b, ir.Op) and b.op == "not" else a).args[0])
+            return None if inner is None else Tests((inner,), True, True)
+        case ir.Op(op="not", args=(a,)):
+            inner = _cell_dom(a)
+            return None if inner is None else Tests((inner,), True)
     ad = atom_dom(c)
     return None if ad is None else ad[1]
+
+
+def _is_not_of_present(present, neg) -> bool:
+    return isinstance(present, ir.Missing) and present.negated and isinstance(neg, ir.Op) and neg.op == "not"
+
+
+def _doms(cell) -> list[Dom]:
+    return cell.doms() if isinstance(cell, Tests) else [cell]
+
+
+def _meet(a, b, region) -> bool | None:
+    """Can one value pass both cells? None when the analysis cannot tell."""
+    if isinstance(a, Dom) and isinstance(b, Dom):
+        return not (a & b).empty()
+    if region is None:
+        return None
+    return any(a.contains(v) and b.contains(v) for v in region)
 
 
 def _table(t) -> list[Diagnostic]:
@@ -264,14 +311,20 @@ def _table(t) -> list[Diagnostic]:
             return []  # a cell the analysis cannot read: say nothing rather than guess
         rows.append(doms)
     out = []
-    if t.hit == "unique":
+    regions = [_regions(col, ty, [d for r in rows for d in _doms(r[k])], nullable)
+               for k, (col, ty, nullable) in enumerate(zip(t.inputs, t.input_types, [i.nullable for i in t.inputs]))]
+    if t.hit in ("unique", "any"):
         for (i, a), (j, b) in itertools.combinations(enumerate(rows), 2):
-            if all(not (x & y).empty() for x, y in zip(a, b)):
+            if not all(_meet(x, y, reg) for x, y, reg in zip(a, b, regions)):
+                continue
+            if t.hit == "unique":
                 out.append(error("E501", f"table '{t.name}': rows {i + 1} and {j + 1} overlap, but the hit "
                                          "policy is unique", t.rows[j].span,
                                  "make the rows exclusive or use hit policy first/priority"))
-    regions = [_regions(col, ty, [r[k] for r in rows], nullable)
-               for k, (col, ty, nullable) in enumerate(zip(t.inputs, t.input_types, [i.nullable for i in t.inputs]))]
+            elif _differ(t.rows[i].outputs, t.rows[j].outputs):
+                out.append(error("E504", f"table '{t.name}': rows {i + 1} and {j + 1} overlap with different "
+                                         "outputs, but the hit policy is any", t.rows[j].span,
+                                 "give overlapping rows the same outputs or use hit policy first/priority"))
     if any(r is None for r in regions):
         return out
     total = 1
@@ -286,7 +339,7 @@ def _table(t) -> list[Diagnostic]:
                                   for v in itertools.product(*reach)):
                 out.append(warning("W503", f"table '{t.name}': row {j + 1} can never match, the rows before it "
                                            "cover all of its inputs", t.rows[j].span))
-    if t.default is None and t.hit != "collect":
+    if t.default is None and t.hit not in ("collect", "rule_order", "output_order"):
         for point in itertools.product(*regions):
             if not any(all(d.contains(v) for d, v in zip(row, point)) for row in rows):
                 example = ", ".join(f"{show(i)} = {'missing' if v is MISSING else _fmt(v)}"
@@ -295,6 +348,11 @@ def _table(t) -> list[Diagnostic]:
                                            "default", t.span, "add a row or a default"))
                 break
     return out
+
+
+def _differ(a, b) -> bool:
+    """Do two rows' outputs certainly differ (constants that are not equal)?"""
+    return any(isinstance(x, ir.Const) and isinstance(y, ir.Const) and x.value != y.value for x, y in zip(a, b))
 
 
 def _fmt(v) -> str:

@@ -728,20 +728,31 @@ def _table(g: _Gen, name, tab):
                 fault = fault | (m & ofault)
         ms = [m for m, *_ in matches]
         count = pl.sum_horizontal([m.cast(pl.Int64) for m in ms]) if ms else pl.lit(0)
+        by_priority = sorted(range(len(matches)), key=lambda i: (-tab.rows[i].priority, i))
         if tab.hit == "unique":
             fault = fault | (count > 1)
             out = _pick(matches, default, n_out, list(range(len(matches))))
+        elif tab.hit == "any":
+            out = _pick(matches, default, n_out, list(range(len(matches))))
+            for m, _, vals, _ in matches:  # a matching row that disagrees with the first one
+                for k in range(n_out):
+                    fault = fault | (m & vals[k].ne_missing(out[k])).fill_null(False)
         elif tab.hit == "priority":
-            order = sorted(range(len(matches)), key=lambda i: (-tab.rows[i].priority, i))
-            out = _pick(matches, default, n_out, order)
+            out = _pick(matches, default, n_out, by_priority)
+        elif tab.aggregate is None:  # rule_order, output_order, collect: one aligned list per output
+            order = by_priority if tab.hit == "output_order" else range(len(matches))
+            out = []
+            for k in range(n_out):
+                ty = pl.List(polars_type(tab.output_types[k].item))
+                # a matching row adds its value (null when missing), so the lists stay aligned by row
+                col = [pl.when(matches[i][0]).then(pl.concat_list([matches[i][2][k].cast(ty.inner)]))
+                       .otherwise(pl.lit([], dtype=ty)) for i in order]
+                out.append(pl.concat_list(col) if col else pl.lit([], dtype=ty))
         else:
             out = []
             for k in range(n_out):
                 col = [pl.when(m).then(vals[k]) for m, _, vals, _ in matches]
-                if tab.aggregate is None:
-                    out.append(pl.concat_list([c.cast(polars_type(tab.output_types[k].item)) for c in col])
-                               .list.drop_nulls() if col else pl.lit([]))
-                elif tab.aggregate == "count":
+                if tab.aggregate == "count":
                     out.append(pl.sum_horizontal([c.is_not_null().cast(pl.Int64) for c in col]) if col else pl.lit(0))
                 else:
                     fn = {"sum": pl.sum_horizontal, "min": pl.min_horizontal, "max": pl.max_horizontal}[tab.aggregate]

@@ -7,12 +7,15 @@ reported as positioned diagnostics (see ``analysis.py`` for the last three).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
 from ..dsl import ast as A
 from ..dsl.diagnostics import Diagnostic, did_you_mean, error, warning
+from ..dsl.fmt_expr import format_expr
 from . import ir
+from .irtext import show
 from .models import ModelError, load_model
 from .program import ModelIR, Program, RowIR, RuleIR, TableIR
 from .resolve import DECISION, MODEL_INPUT, REVIEW, RULE, TABLE, Resolver, Scope
@@ -286,6 +289,8 @@ def _tables(rs: A.Ruleset, res: Resolver, diags) -> dict[str, TableIR]:
                     ok = False
                 out_types[i] = u
             rows.append(RowIR(tuple(cells), tuple(outs), row.priority, row.span))
+        allowed = _output_values(t, res, out_types, diags)
+        ok = ok and allowed is not None
         default = None
         if t.default is not None:
             if len(t.default) != len(t.outputs):
@@ -298,6 +303,13 @@ def _tables(rs: A.Ruleset, res: Resolver, diags) -> dict[str, TableIR]:
         if t.hit not in A.HIT_POLICIES:
             diags.append(error("E500", f"unknown hit policy '{t.hit}'", t.span, did_you_mean(t.hit, A.HIT_POLICIES)))
             ok = False
+        if t.aggregate is not None and t.hit != "collect":
+            diags.append(error("E500", f"table '{t.name}': an aggregate needs hit policy collect, not {t.hit}", t.span))
+            ok = False
+        if ok and allowed:
+            ok = _outputs_allowed(t, allowed, diags)
+        if ok:
+            rows, ok = _ranked(t, rows, allowed, diags)
         if t.hit == "collect" and t.aggregate is not None:
             if t.aggregate not in A.AGGREGATES:
                 diags.append(error("E500", f"unknown aggregate '{t.aggregate}'", t.span, did_you_mean(t.aggregate, A.AGGREGATES)))
@@ -307,7 +319,7 @@ def _tables(rs: A.Ruleset, res: Resolver, diags) -> dict[str, TableIR]:
                 ok = False
         if not ok:
             continue
-        if t.hit == "collect" and t.aggregate is None:
+        if t.hit in ("rule_order", "output_order") or (t.hit == "collect" and t.aggregate is None):
             out_types = [list_of(ty) for ty in out_types]
         elif t.aggregate == "count":
             out_types = [SCALARS["int"]] * len(out_types)
@@ -315,6 +327,84 @@ def _tables(rs: A.Ruleset, res: Resolver, diags) -> dict[str, TableIR]:
         out[t.name] = TableIR(t.name, t.hit, t.aggregate, tuple(inputs), tuple(n.type for n in inputs), t.outputs,
                               tuple(out_types), tuple(rows), default, t.span)
     return out
+
+
+def _output_values(t: A.Table, res: Resolver, out_types: list, diags) -> list | None:
+    """Per output, its allowed values (a list of constants) or None; None for the table when one is bad."""
+    if not t.output_values:
+        return [None] * len(t.outputs)
+    if len(t.output_values) != len(t.outputs):  # the readers give one entry per output; a hand-built AST may not
+        diags.append(error("E505", f"table '{t.name}': {len(t.output_values)} allowed-value lists for "
+                                   f"{len(t.outputs)} outputs", t.span))
+        return None
+    out: list = []
+    for i, values in enumerate(t.output_values):
+        if values is None:
+            out.append(None)
+            continue
+        if not values:
+            diags.append(error("E505", f"table '{t.name}': output '{t.outputs[i]}' declares no allowed values", t.span))
+            return None
+        consts = []
+        for v in values:
+            c = res.lower(v, TABLE)
+            if c is None:
+                return None
+            if not isinstance(c, ir.Const) or c.value is None:
+                diags.append(error("E505", f"table '{t.name}': an allowed value of output '{t.outputs[i]}' must be "
+                                           "a literal (not null)", v.span))
+                return None
+            if c.value in [x.value for x in consts]:
+                diags.append(error("E505", f"table '{t.name}': output '{t.outputs[i]}' lists {show(c)} twice", v.span))
+                return None
+            u = unify(out_types[i], c.type)
+            if u == ANY:
+                diags.append(error("E503", f"table '{t.name}': output '{t.outputs[i]}' mixes {out_types[i]} and {c.type}",
+                                   v.span))
+                return None
+            out_types[i] = u
+            consts.append(c)
+        out.append([c.value for c in consts])
+    return out
+
+
+def _outputs_allowed(t: A.Table, allowed: list, diags) -> bool:
+    """Every row's (and the default's) value of an output with allowed values is one of them, or null."""
+    ok = True
+    entries = [(r.outputs, f"row {j + 1}") for j, r in enumerate(t.rows)] + ([(t.default, "the default")] if t.default else [])
+    for outputs, where in entries:
+        for i, values in enumerate(allowed):
+            if values is None:
+                continue
+            e = outputs[i]
+            if not (isinstance(e, A.Literal) and (e.value is None or e.value in values)):
+                shown = ", ".join(format_expr(v) for v in t.output_values[i])
+                diags.append(error("E506", f"table '{t.name}': {where} gives output '{t.outputs[i]}' "
+                                           f"{format_expr(e)}, which is not one of its allowed values [{shown}]",
+                                   e.span, "write one of the allowed values (or null), or add it to the list"))
+                ok = False
+    return ok
+
+
+def _ranked(t: A.Table, rows: list, allowed: list, diags) -> tuple[list, bool]:
+    """Rows with their priority from the outputs' allowed values (DMN P and O): lexicographic over
+    the outputs that declare values, a value earlier in its list ranking higher, null lowest."""
+    valued = [i for i, v in enumerate(allowed) if v is not None]
+    if t.hit == "output_order" and not valued:
+        diags.append(error("E505", f"table '{t.name}': hit policy output_order needs allowed values on an output",
+                           t.span, "declare them: outputs: {tier: {values: [...]}} / outputs tier values [...]"))
+        return rows, False
+    if t.hit not in ("priority", "output_order") or not valued:
+        return rows, True
+    if any(r.priority for r in t.rows):
+        diags.append(error("E505", f"table '{t.name}': the rows' priorities and the outputs' allowed values both rank "
+                                   "the rows; keep one", t.span))
+        return rows, False
+    def key(row):
+        return tuple(allowed[i].index(row.outputs[i].value) if row.outputs[i].value is not None else len(allowed[i])
+                     for i in valued)
+    ranks = sorted({key(r) for r in rows})
+    return [dataclasses.replace(r, priority=-ranks.index(key(r))) for r in rows], True
 
 
 def _table_order(rs: A.Ruleset, diags) -> list[A.Table]:

@@ -5,22 +5,38 @@ A backend evaluates each row's cells and hands the matching rows to the table's
 matches it calls ``empty(default)`` instead, and only then evaluates the
 table's default outputs (a default that would fault is no fault while a row
 matches). ``first`` is decided while evaluating and needs neither.
+
+``priority`` is the row's own (``priority 5``) or, when the outputs declare
+allowed values, the rank the checker gave the row from them (DMN P and O).
 """
 from __future__ import annotations
 
 from typing import Callable
 
 
-class UniqueViolation(Exception):
-    """More than one row matched a table whose hit policy is ``unique``."""
+class HitPolicyViolation(Exception):
+    """The matching rows break the table's hit policy (unique: more than one; any: they disagree)."""
+
+
+def _rows(hits) -> str:
+    return ", ".join(str(i + 1) for _, i, _ in hits)
 
 
 def _unique(name):
     def hit(hits):
         if len(hits) > 1:
-            rows = ", ".join(str(i + 1) for _, i, _ in hits)
-            raise UniqueViolation(f"table {name}: rows {rows} all match, hit policy unique allows one")
+            raise HitPolicyViolation(f"table {name}: rows {_rows(hits)} all match, hit policy unique allows one")
         return hits[0][2]
+    return hit
+
+
+def _any(name):
+    def hit(hits):
+        first = hits[0][2]
+        if any(h[2] != first for h in hits[1:]):
+            raise HitPolicyViolation(f"table {name}: rows {_rows(hits)} all match with different outputs, "
+                                     "hit policy any needs them to agree")
+        return first
     return hit
 
 
@@ -36,14 +52,33 @@ def _default(default):
     return default
 
 
+def _lists(hits, n_out):
+    """One list per output, one entry per matching row (a missing output is None in its list), so
+    the k-th entries of every list come from the same row."""
+    return tuple([h[2][k] for h in hits] for k in range(n_out))
+
+
+def _empty_lists(n_out):
+    def empty(default):
+        return tuple([] for _ in range(n_out))
+    return empty
+
+
+def _rule_order(n_out):
+    return lambda hits: _lists(hits, n_out)
+
+
+def _output_order(n_out):
+    return lambda hits: _lists(sorted(hits, key=lambda h: (-h[0], h[1])), n_out)
+
+
 def _collect(aggregate, n_out):
     def hit(hits):
-        columns = [[h[2][k] for h in hits] for k in range(n_out)]
         if aggregate is None:
-            return tuple([v for v in col if v is not None] for col in columns)
+            return _lists(hits, n_out)
         out = []
-        for col in columns:
-            present = [v for v in col if v is not None]
+        for k in range(n_out):
+            present = [h[2][k] for h in hits if h[2][k] is not None]
             if aggregate == "count":
                 out.append(len(present))
             elif not present:
@@ -67,13 +102,21 @@ def _collect(aggregate, n_out):
 def hit_functions(table) -> tuple[Callable, Callable]:
     """``(hit(hits) -> outputs, empty(default) -> outputs)`` for a ``TableIR``.
 
-    A collect table without an aggregate gathers the outputs that are present
-    (missing values are left out of the lists, in every backend).
+    ``rule_order``, ``output_order`` and ``collect`` without an aggregate give one
+    list per output with an entry for every matching row, None where the row's
+    output is missing; an aggregate (sum, min, max, count) reads the present values.
     """
+    n_out = len(table.outputs)
     if table.hit == "unique":
         return _unique(table.name), _default
+    if table.hit == "any":
+        return _any(table.name), _default
     if table.hit == "priority":
         return _priority, _default
+    if table.hit == "rule_order":
+        return _rule_order(n_out), _empty_lists(n_out)
+    if table.hit == "output_order":
+        return _output_order(n_out), _empty_lists(n_out)
     if table.hit == "collect":
-        return _collect(table.aggregate, len(table.outputs))
+        return _collect(table.aggregate, n_out)
     return _first, _default

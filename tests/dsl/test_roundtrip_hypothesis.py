@@ -71,6 +71,22 @@ cells = st.one_of(
 )
 
 
+def _or(tests):
+    out = tests[0]
+    for t in tests[1:]:
+        out = A.Binary("or", out, t, S)
+    return out
+
+
+# DMN unary tests: `< 18, >= 60` (an or of tests, not all of them plain values) and `not(<tests>)`
+single_tests = cells.filter(lambda c: not isinstance(c, A.In))
+several = st.lists(single_tests, min_size=2, max_size=4).filter(
+    lambda ts: not all(isinstance(t, A.Binary) and t.op == "==" for t in ts)).map(_or)
+negated = st.one_of(single_tests, several).filter(lambda t: not (isinstance(t, A.Binary) and t.op == "==")).map(
+    lambda t: A.Binary("and", A.IsMissing(P, True, S), A.Unary("not", t, S), S))
+cells = st.one_of(cells, several, negated)
+
+
 @settings(max_examples=300, deadline=None)
 @given(cells)
 def test_cells_round_trip(cell):
