@@ -249,6 +249,7 @@ def _shadowed(prog, parsed) -> list[Diagnostic]:
 # -- decision tables ------------------------------------------------------------------------
 
 _MAX_REGIONS = 200_000
+_OTHER = "\x00other"  # the representative of every string no row names
 
 
 @dataclass(frozen=True)
@@ -317,12 +318,13 @@ def _table(t) -> list[Diagnostic]:
         for (i, a), (j, b) in itertools.combinations(enumerate(rows), 2):
             if not all(_meet(x, y, reg) for x, y, reg in zip(a, b, regions)):
                 continue
+            both = _example(t, a, b, regions)
             if t.hit == "unique":
-                out.append(error("E501", f"table '{t.name}': rows {i + 1} and {j + 1} overlap, but the hit "
+                out.append(error("E501", f"table '{t.name}': rows {i + 1} and {j + 1} overlap{both}, but the hit "
                                          "policy is unique", t.rows[j].span,
                                  "make the rows exclusive or use hit policy first/priority"))
             elif _differ(t.rows[i].outputs, t.rows[j].outputs):
-                out.append(error("E504", f"table '{t.name}': rows {i + 1} and {j + 1} overlap with different "
+                out.append(error("E504", f"table '{t.name}': rows {i + 1} and {j + 1} overlap{both} with different "
                                          "outputs, but the hit policy is any", t.rows[j].span,
                                  "give overlapping rows the same outputs or use hit policy first/priority"))
     if any(r is None for r in regions):
@@ -350,12 +352,26 @@ def _table(t) -> list[Diagnostic]:
     return out
 
 
+def _example(t, a, b, regions) -> str:
+    """`` (both match app.x = 7)`` when every column has a value both rows' cells pass, else ''."""
+    point = []
+    for x, y, reg in zip(a, b, regions):
+        v = next((v for v in reg or () if x.contains(v) and y.contains(v)), None)
+        if v is None:
+            return ""
+        point.append(v)
+    return " (both match " + ", ".join(f"{show(i)} = {'missing' if v is MISSING else _fmt(v)}"
+                                       for i, v in zip(t.inputs, point)) + ")"
+
+
 def _differ(a, b) -> bool:
     """Do two rows' outputs certainly differ (constants that are not equal)?"""
     return any(isinstance(x, ir.Const) and isinstance(y, ir.Const) and x.value != y.value for x, y in zip(a, b))
 
 
 def _fmt(v) -> str:
+    if v == _OTHER:
+        return "a value no row names"
     return f'"{v}"' if isinstance(v, str) else str(v)
 
 
@@ -376,7 +392,7 @@ def _regions(col, ty, doms, nullable):
     if ty.name == "string":
         if points:
             return None
-        return reps + sorted(values) + ["\x00other"]
+        return reps + sorted(values) + [_OTHER]
     if not ty.is_numeric and ty.name not in ("date", "datetime"):
         return None
     pts = sorted(points | {v for v in values if v is not None})

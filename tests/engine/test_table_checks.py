@@ -23,6 +23,8 @@ def test_positions(tmp_path, case):
     path.write_text(DOC["header"] + case["text"], encoding="utf-8")
     diags = riskrules.check(path)
     assert [[d.code, d.span.line, d.span.col] for d in diags] == case["expect"], [d.headline() for d in diags]
+    if "message" in case:
+        assert case["message"] in diags[0].message
 
 
 # a unique table whose rows overlap (E501): it used to load and fault on every overlapping decision
