@@ -394,6 +394,10 @@ def _ranked(t: A.Table, rows: list, allowed: list, diags) -> tuple[list, bool]:
         diags.append(error("E505", f"table '{t.name}': hit policy output_order needs allowed values on an output",
                            t.span, "declare them: outputs: {tier: {values: [...]}} / outputs tier values [...]"))
         return rows, False
+    if t.hit == "priority" and not valued and len(rows) > 1 and not any(r.priority for r in t.rows):
+        diags.append(warning("W507", f"table '{t.name}': hit policy priority with neither allowed values nor row "
+                                     "priorities takes the first matching row", t.span,
+                             "declare the outputs' allowed values or give rows a priority (or use hit policy first)"))
     if t.hit not in ("priority", "output_order") or not valued:
         return rows, True
     if any(r.priority for r in t.rows):
