@@ -295,13 +295,20 @@ def _doms(cell) -> list[Dom]:
     return cell.doms() if isinstance(cell, Tests) else [cell]
 
 
-def _meet(a, b, region) -> bool | None:
+def _mask(cell, region) -> int | None:
+    """The column's elementary regions the cell passes, as bits (None without regions)."""
+    if region is None:
+        return None
+    return sum(1 << n for n, v in enumerate(region) if cell.contains(v))
+
+
+def _meet(a, b, ma, mb) -> bool | None:
     """Can one value pass both cells? None when the analysis cannot tell."""
     if isinstance(a, Dom) and isinstance(b, Dom):
         return not (a & b).empty()
-    if region is None:
+    if ma is None:
         return None
-    return any(a.contains(v) and b.contains(v) for v in region)
+    return bool(ma & mb)
 
 
 def _table(t) -> list[Diagnostic]:
@@ -315,8 +322,11 @@ def _table(t) -> list[Diagnostic]:
     regions = [_regions(col, ty, [d for r in rows for d in _doms(r[k])], nullable)
                for k, (col, ty, nullable) in enumerate(zip(t.inputs, t.input_types, [i.nullable for i in t.inputs]))]
     if t.hit in ("unique", "any"):
+        # each cell's regions once, so a pair of rows costs a few bit operations, not a walk of the regions
+        mixed = [any(not isinstance(r[k], Dom) for r in rows) for k in range(len(regions))]
+        masks = [[_mask(d, reg) if m else None for d, reg, m in zip(row, regions, mixed)] for row in rows]
         for (i, a), (j, b) in itertools.combinations(enumerate(rows), 2):
-            if not all(_meet(x, y, reg) for x, y, reg in zip(a, b, regions)):
+            if not all(_meet(x, y, mx, my) for x, y, mx, my in zip(a, b, masks[i], masks[j])):
                 continue
             both = _example(t, a, b, regions)
             if t.hit == "unique":
