@@ -404,6 +404,7 @@ def _ranked(t: A.Table, rows: list, allowed: list, diags) -> tuple[list, bool]:
         diags.append(error("E505", f"table '{t.name}': the rows' priorities and the outputs' allowed values both rank "
                                    "the rows; keep one", t.span))
         return rows, False
+
     def key(row):
         return tuple(allowed[i].index(row.outputs[i].value) if row.outputs[i].value is not None else len(allowed[i])
                      for i in valued)
