@@ -135,7 +135,8 @@ class _Gen:
         return pl.col(f"__t_{n.table}.{n.output}"), {}
 
     def x_DecisionRef(self, n):
-        return pl.col(f"__d_{n.name}"), {}
+        # the outcome stage writes the decided outcome straight into "outcome" (_outcome)
+        return pl.col("outcome" if n.name == "outcome" else f"__d_{n.name}"), {}
 
     def x_Now(self, n):
         return now_expr(self.now).dt.convert_time_zone("UTC"), {}
