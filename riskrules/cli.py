@@ -394,7 +394,9 @@ def simulate(
 def backtest(
     path: PathArg,
     data: Annotated[Path, typer.Option("--data", "-d", help="Parquet, CSV or JSONL file, or a simulated book folder")],
-    label: Annotated[Optional[str], typer.Option(help="column with 1 = bad (a book folder defaults to default_90d)")] = None,
+    label: Annotated[Optional[str], typer.Option(help="column saying which loans went bad: 1/true/bad or 0/false/good (a book folder defaults to default_90d)")] = None,
+    bad_value: Annotated[Optional[str], typer.Option("--bad-value", help="the label value meaning bad, when the column is coded otherwise (e.g. 2)")] = None,
+    good_value: Annotated[Optional[str], typer.Option("--good-value", help="the label value meaning good (e.g. 1)")] = None,
     against: Annotated[Optional[Path], typer.Option(help="champion ruleset to compare with")] = None,
     id_column: Annotated[Optional[str], typer.Option("--id", help="column naming rows in the sample of changes")] = None,
     format: FormatOpt = "text",
@@ -405,8 +407,8 @@ def backtest(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .backtest import render_rich, write_html
-    from .backtest.data import DataError
     from .backtest.metrics import BacktestError
+    from .data import DataError
     from .engine.batch_input import DataError as FrameError
     from .workflows import backtest as run_backtest
 
@@ -426,7 +428,8 @@ def backtest(
                       transient=True, disable=format == "json") as bar:
             task = bar.add_task("deciding every row", total=len(steps))
             run = run_backtest(rs, data, label=label, against=champion, id_column=id_column, now=_parse_now(now),
-                               on_step=lambda s: bar.update(task, advance=1, description=s))
+                               on_step=lambda s: bar.update(task, advance=1, description=s),
+                               bad_value=bad_value, good_value=good_value)
     except RulesetError as exc:
         raise _ruleset_failed(exc)
     except (DataError, FrameError, BacktestError) as exc:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from .backtest import BacktestResult, rules_of, run_backtest, write_html
-from .backtest.data import BOOK_LABEL, load_book
+from .data import BOOK_LABEL, load_book
 from .engine.batch import decide_frame
 from .engine.runtime import Engine
 
@@ -25,15 +25,16 @@ class BacktestRun:
 
 def backtest(ruleset: Path | Engine, data: Path, *, label: str | None = None, against: Path | None = None,
              id_column: str | None = None, now: dt.datetime | None = None,
-             on_step: Callable[[str], None] | None = None) -> BacktestRun:
+             on_step: Callable[[str], None] | None = None, bad_value=None, good_value=None) -> BacktestRun:
     """Decide every row of ``data`` with ``ruleset`` (batch backend) and measure it.
 
-    ``ruleset`` is a ruleset file, or an engine already loaded from one.
+    ``ruleset`` is a ruleset file, or an engine already loaded from one. ``bad_value`` /
+    ``good_value`` declare the label's coding when it is not 1/0, true/false or bad/good.
     """
     engine = ruleset if isinstance(ruleset, Engine) else Engine.load(ruleset)
     if label is None and data.is_dir():
         label = BOOK_LABEL
-    book = load_book(data, label=label)
+    book = load_book(data, label=label, bad_value=bad_value, good_value=good_value)
     if id_column is None and "application_id" in book.columns:
         id_column = "application_id"
     now = now or dt.datetime.now(dt.timezone.utc)

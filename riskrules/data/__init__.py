@@ -8,12 +8,13 @@ way everywhere, and a label means the same thing everywhere.
     >>> book = load_book(Path("german.csv"), label="creditability")   # doctest: +SKIP
 """
 from .errors import DataError
+from .records import is_jsonl, jsonl_objects, records
 from .labels import BAD_VALUES, GOOD_VALUES, label_key, label_meanings
 from .tables import (BOOK_FILE, BOOK_LABEL, READERS, check_label, label_series, load_book, load_data,
                      nest_dotted, require_column, row_place, rows)
 
 __all__ = [
     "BAD_VALUES", "BOOK_FILE", "BOOK_LABEL", "DataError", "GOOD_VALUES", "READERS", "check_label",
-    "label_key", "label_meanings", "label_series", "load_book", "load_data", "nest_dotted",
+    "is_jsonl", "jsonl_objects", "records", "label_key", "label_meanings", "label_series", "load_book", "load_data", "nest_dotted",
     "require_column", "row_place", "rows",
 ]

@@ -332,6 +332,8 @@ class ReviewBlock:
     anomaly_threshold: float | None = None
     anomaly_model: str | None = None
     sla_hours: float = 24.0
+    amount: Expr | None = None  # the input field with the amount at stake (review priority)
+    id: Expr | None = None  # the input field naming the application (outcome files match on it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from .limits import KEYWORDS
 FILE_KEYWORDS = frozenset(
     "ruleset version description on_error schema input list from feature model outcome severity adverse "
     "rule when then reason score priority status tags provenance table hit aggregate inputs outputs row "
-    "default decision band review unexplained sla_hours anomaly_threshold anomaly_model include tests enum".split()
+    "default decision band review unexplained sla_hours anomaly_threshold anomaly_model amount id include tests enum".split()
 )
 _NAME = re.compile(r"[^\W\d]\w*")
 _DURATION = re.compile(r"-?\d+(?:_\d+)*(?:ms|s|m|h|d|w)")

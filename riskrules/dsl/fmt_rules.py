@@ -243,6 +243,8 @@ def _review(r: A.ReviewBlock) -> list[Line]:
         ("sla_hours", r.sla_hours != 24.0 and f"sla_hours {format_number(r.sla_hours)}"),
         ("anomaly_threshold", r.anomaly_threshold is not None and f"anomaly_threshold {format_number(r.anomaly_threshold)}"),
         ("anomaly_model", r.anomaly_model is not None and f"anomaly_model {ident(r.anomaly_model)}"),
+        ("amount", r.amount is not None and f"amount {format_expr(r.amount)}"),
+        ("id", r.id is not None and f"id {format_expr(r.id)}"),
     ):
         if text:
             lines.append((INDENT + text, (("review", name),)))

@@ -190,4 +190,8 @@ def _review(r: A.ReviewBlock) -> dict:
         out["anomaly_threshold"] = r.anomaly_threshold
     if r.anomaly_model is not None:
         out["anomaly_model"] = r.anomaly_model
+    if r.amount is not None:
+        out["amount"] = format_expr(r.amount)
+    if r.id is not None:
+        out["id"] = format_expr(r.id)
     return out

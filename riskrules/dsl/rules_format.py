@@ -224,4 +224,5 @@ class Assembler:
         opts = self.once(c.value, " in review")
         return A.ReviewBlock(c.span, unexplained=_get(opts, "unexplained"),
                              anomaly_threshold=_get(opts, "anomaly_threshold"),
-                             anomaly_model=_get(opts, "anomaly_model"), sla_hours=_get(opts, "sla_hours", 24.0))
+                             anomaly_model=_get(opts, "anomaly_model"), sla_hours=_get(opts, "sla_hours", 24.0),
+                             amount=_get(opts, "amount"), id=_get(opts, "id"))

@@ -233,3 +233,9 @@ class RulesTransformer(ExprTransformer):
 
     def v_anomaly_model(self, meta, c):
         return self.clause("anomaly_model", word(c[0]), meta)
+
+    def v_amount(self, meta, c):
+        return self.clause("amount", c[0], meta)
+
+    def v_id(self, meta, c):
+        return self.clause("id", c[0], meta)

@@ -195,8 +195,9 @@ class YamlBuilder:
         if spec is None:
             return None
         unexplained = self.parse(("review", "unexplained")) if spec.unexplained is not None else None
+        fields = {k: self.parse(("review", k)) for k in ("amount", "id") if getattr(spec, k) is not None}
         return A.ReviewBlock(self.key_span("review"), unexplained=unexplained, anomaly_threshold=spec.anomaly_threshold,
-                             anomaly_model=spec.anomaly_model, sla_hours=spec.sla_hours)
+                             anomaly_model=spec.anomaly_model, sla_hours=spec.sla_hours, **fields)
 
     def schema(self) -> A.Schema:
         value = self.data.get("schema")

@@ -134,6 +134,10 @@ class ReviewSpec(_Model):
     sla_hours: Finite = 24.0
     anomaly_threshold: Finite | None = None
     anomaly_model: str | None = None
+    amount: Expression | None = Field(None, description="the input field holding the amount at stake "
+                                      "(review priority), e.g. application.amount")
+    id: Expression | None = Field(None, description="the input field naming the application, which outcome "
+                                  "files match on, e.g. application.id")
 
 
 ListSpec = Annotated[

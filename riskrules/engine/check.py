@@ -70,6 +70,8 @@ def check(rs: A.Ruleset, *, base_dir: Path | None = None, dump_after: str | None
         if unexplained is not None and unexplained.type not in (BOOL, NULL):
             diags.append(error("E209", f"review.unexplained must be a condition, got {unexplained.type}",
                                rs.review.unexplained.span))
+    if rs.review:
+        _review_fields(rs.review, res, diags)
     diags.extend(res.diags)
     if rs.on_error not in outcomes:
         diags.append(error("E210", f"unknown on_error outcome '{rs.on_error}'", rs.span, did_you_mean(rs.on_error, outcomes)))
@@ -94,6 +96,25 @@ def check(rs: A.Ruleset, *, base_dir: Path | None = None, dump_after: str | None
             prog = None
     diags.sort(key=Diagnostic.sort_key)
     return prog, diags
+
+
+def _review_fields(review: A.ReviewBlock, res: Resolver, diags) -> None:
+    """``review.amount`` and ``review.id`` name input fields (the review loop reads them
+    from logged inputs, not through the engine): a path of the schema, a number for amount."""
+    for key, numeric in (("amount", True), ("id", False)):
+        expr = getattr(review, key)
+        if expr is None:
+            continue
+        node = res.lower(expr, REVIEW)
+        if node is None:
+            continue  # the resolver said why (unknown field, with "did you mean")
+        if not isinstance(node, ir.Path):
+            diags.append(error("E214", f"review.{key} must name an input field (a path of the schema), "
+                                       "not an expression", expr.span))
+        elif numeric and not node.type.is_numeric:
+            diags.append(error("E214", f"review.{key} must be a number field, got {node.type}", expr.span))
+        elif not numeric and node.type.name not in ("string", "int", "enum"):
+            diags.append(error("E214", f"review.{key} must be a text or number field, got {node.type}", expr.span))
 
 
 def _outcomes(rs: A.Ruleset, diags) -> dict[str, tuple[int, bool]]:

@@ -10,43 +10,30 @@ review, exactly as in production.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 
 from .. import InputError
+from ..data import is_jsonl, jsonl_objects, load_book, rows
 from .anomaly import AnomalyScorer
 from .intake import DecisionLog, Intake
 from .store import Store
 
 
 def read_book(path: Path, top_fields: list[str]) -> pl.DataFrame | list[dict]:
-    """A simulated book folder or a Parquet file as a frame; a JSONL file as dicts."""
-    if path.is_dir():
-        path = path / "applications.parquet"
-    if path.suffix.lower() in (".parquet", ".pq"):
-        df = pl.read_parquet(path)
-        return df.select([c for c in top_fields if c in df.columns])
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        rows = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}: line {n}: not JSON: {exc.msg}") from None
-        return rows
-    raise ValueError(f"{path}: use a .jsonl or .parquet file, or a simulated book folder")
+    """A simulated book folder, a Parquet or CSV file as a frame of the schema's top-level
+    fields; a JSONL file as dicts (a bad line is named by its number). Read by
+    :mod:`riskrules.data`, which raises its ``DataError``."""
+    if is_jsonl(path):
+        return [row for _, row in jsonl_objects(path)]
+    df = load_book(Path(path))
+    return df.select([c for c in top_fields if c in df.columns])
 
 
 def _rows(book) -> Iterator[dict]:
-    if isinstance(book, list):
-        yield from book
-    else:
-        for offset in range(0, book.height, 10_000):
-            yield from book.slice(offset, 10_000).iter_rows(named=True)
+    return iter(book) if isinstance(book, list) else rows(book)
 
 
 def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None = None,

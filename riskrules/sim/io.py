@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
+from riskrules.data import BOOK_FILE as APPLICATIONS_FILE
+from riskrules.data import load_data
 from riskrules.sim.nesting import INPUT_COLUMNS
-
-APPLICATIONS_FILE = "applications.parquet"
 
 
 def load_applications(path: str | Path) -> pl.DataFrame:
@@ -25,7 +25,7 @@ def load_applications(path: str | Path) -> pl.DataFrame:
         path = path / APPLICATIONS_FILE
     if not path.is_file():
         raise ValueError(f"no applications table at {path}")
-    return pl.read_parquet(path)
+    return load_data(path)
 
 
 def iter_inputs(df: pl.DataFrame, batch_size: int = 10_000) -> Iterator[dict]:
