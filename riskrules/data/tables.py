@@ -27,18 +27,19 @@ READERS = {
     ".jsonl": ("JSONL", lambda p: pl.read_ndjson(p, infer_schema_length=None)),
     ".ndjson": ("JSONL", lambda p: pl.read_ndjson(p, infer_schema_length=None)),
 }
+TEXT_CSV = ("CSV", lambda p: pl.read_csv(p, infer_schema=False))  # cells as written: ids keep leading zeros
 BOOK_FILE = "applications.parquet"  # a simulated book folder's applications table
 BOOK_LABEL = "default_90d"  # the label a simulated book folder is backtested against by default
 
 
 def load_data(path: str | os.PathLike, *, require: Iterable[str] = (), label: str | None = None,
-              bad_value=None, good_value=None) -> pl.DataFrame:
+              bad_value=None, good_value=None, text: bool = False) -> pl.DataFrame:
     """Read a Parquet / CSV / JSONL file into a DataFrame, checked.
 
     ``require`` names columns that must exist (e.g. an id column); ``label``, when
     given, must exist and say bad or good by :mod:`riskrules.data.labels` (or by the
     declared ``bad_value`` / ``good_value``); the returned frame holds it as Boolean.
-    Raises :class:`DataError`.
+    ``text=True`` reads CSV cells as text, untyped (identifiers, codes). Raises :class:`DataError`.
     """
     p = Path(path)
     src = str(path)
@@ -53,7 +54,7 @@ def load_data(path: str | os.PathLike, *, require: Iterable[str] = (), label: st
                         path=src, hint=f"expected one of {known}")
     if p.stat().st_size == 0:
         raise DataError("data.empty", "file is empty", path=src)
-    kind, reader = READERS[ext]
+    kind, reader = TEXT_CSV if text and ext == ".csv" else READERS[ext]
     try:
         df = reader(p)
     except pl.exceptions.NoDataError:

@@ -62,7 +62,9 @@ def backtest_candidates(engine, store: Store, ruleset_dir, candidates, *, action
                 results.append(_decide_with(ruleset_dir, [(k, c)], action, frame, now))
                 groups.append([(k, c)])
             except Exception as exc:  # noqa: BLE001 - reported on the candidate, never raised
-                c.diagnostics = [f"engine: the ruleset with this rule does not compile: {type(exc).__name__}: {exc}"]
+                # one line: a polars error's text goes on with the whole query plan
+                first = (str(exc).strip().splitlines() or [""])[0]
+                c.diagnostics = [f"engine: the ruleset with this rule does not run: {type(exc).__name__}: {first}"]
     for group, result in zip(groups, results):
         for k, c in group:
             c.backtest = measure(result[f"rule:{candidate_id(k)}"].fill_null(False), result, label, active, log)

@@ -51,11 +51,22 @@ def _json(data) -> None:
     out.print(json.dumps(data, ensure_ascii=False, indent=1, default=str), markup=False)
 
 
-def _store(db: str, lease: float | None = None):
+def _store(db: str, lease: float | None = None, *, create: bool = False):
+    """The store at ``db``. Only ``ingest`` creates one: every other command reads or changes
+    cases and decisions that must already be there, so a mistyped path is said, not made."""
     from .store import Store, StoreError
+    from .store.connect import is_memory, normalize_url
 
+    options = {} if lease is None else {"claim_lease": claim_lease(lease)}  # a usage error before any store error
+    if not create:
+        try:
+            url = normalize_url(db)
+        except StoreError as exc:
+            raise _fail(str(exc)) from None
+        if url.get_backend_name() == "sqlite" and not is_memory(url) and not Path(url.database).exists():
+            raise _fail(f"no review store at {url.database} (riskrules ingest creates one; --db names another)")
     try:
-        return Store.open(db, **({} if lease is None else {"claim_lease": claim_lease(lease)}))
+        return Store.open(db, **options)
     except StoreError as exc:
         raise _fail(str(exc)) from None
 
@@ -72,6 +83,7 @@ def claim_lease(minutes: float):
 def _errors():
     """The exceptions a command reports as one line and exit code 1."""
     from .. import InputError, RulesetError
+    from ..data import DataError
     from .anomaly import AnomalyError
     from .learn import LearnError
     from .learned import LearnedRuleError
@@ -79,7 +91,7 @@ def _errors():
     from .store import StoreError
 
     return (StoreError, LearnError, LearnedRuleError, OutcomeFileError, AnomalyError, RulesetError, InputError,
-            ValueError, OSError)
+            DataError, ValueError, OSError)
 
 
 def _describe(exc: Exception) -> str:
@@ -288,6 +300,7 @@ def rules_propose(case_id: int, ruleset: RulesetOpt = None, db: DbOpt = DEFAULT_
         data["saved"] = {"proposal_id": p.id, "rule_id": saved.rule_id, "expression": chosen.expression}
     if format == "json":
         _json(data)
+        _fail_when_none_usable(result.candidates)
         return
     out.print(f"learnt from {result.positives} bad and {result.negatives} good case(s), "
               f"{result.background} background decision(s)")
@@ -304,6 +317,13 @@ def rules_propose(case_id: int, ruleset: RulesetOpt = None, db: DbOpt = DEFAULT_
         s = data["saved"]
         err.print(f"saved {s['rule_id']} (proposal {s['proposal_id']}) in shadow; "
                   f"another reviewer promotes it: riskrules rules promote {s['proposal_id']} --actor NAME")
+    _fail_when_none_usable(result.candidates)
+
+
+def _fail_when_none_usable(candidates) -> None:
+    """Exit 1 when candidates were learnt but none could be backtested: nothing to propose."""
+    if candidates and all(c.diagnostics for c in candidates):
+        raise _fail(f"none of the {len(candidates)} candidate rule(s) could be backtested (see above)")
 
 
 @rules_app.command("promote")
@@ -337,8 +357,14 @@ def rules_promote(proposal_id: int, actor: Annotated[str, typer.Option("--actor"
 # -- outcomes -------------------------------------------------------------------------------
 
 @outcomes_app.command("import")
-def outcomes_import(file: Path, db: DbOpt = DEFAULT_DB, ruleset: RulesetOpt = None, format: FormatOpt = "text") -> None:
-    """Import outcomes (decision_id or application_id, label); approved-then-bad opens cases."""
+def outcomes_import(file: Path, db: DbOpt = DEFAULT_DB, ruleset: RulesetOpt = None, format: FormatOpt = "text",
+                    label: Annotated[str, typer.Option(help="column saying what became of the loan: 1/true/bad, "
+                                                            "0/false/good, or a named bad outcome (default_90d, fraud)")] = "label",
+                    id_column: Annotated[str, typer.Option("--id", help="column with the application id, matched on the "
+                                                                        "ruleset's review: id field")] = "application_id",
+                    bad_value: Annotated[Optional[str], typer.Option("--bad-value", help="the label value meaning bad, when coded otherwise (e.g. 2)")] = None,
+                    good_value: Annotated[Optional[str], typer.Option("--good-value", help="the label value meaning good (e.g. 1)")] = None) -> None:
+    """Import outcomes (decision_id or an application id, and a label); approved-then-bad opens cases."""
     _format(format)
     from .outcomes import import_outcomes
 
@@ -347,7 +373,8 @@ def outcomes_import(file: Path, db: DbOpt = DEFAULT_DB, ruleset: RulesetOpt = No
     store = _store(db)
     try:
         engine = _engine(ruleset)[0] if ruleset is not None else None
-        report = import_outcomes(store, file, engine=engine)
+        report = import_outcomes(store, file, engine=engine, label=label, id_column=id_column,
+                                 bad_value=bad_value, good_value=good_value)
     except _errors() as exc:
         raise _fail(_describe(exc)) from None
     if format == "json":
@@ -370,7 +397,7 @@ def ingest(book: Annotated[Path, typer.Argument(help="JSONL or Parquet applicati
 
     if not book.exists():
         raise _fail(f"{book}: no such file or folder", 2)
-    store = _store(db)
+    store = _store(db, create=True)
     try:
         engine, _ = _engine(ruleset)
         summary = ingest_book(engine, store, book, anomaly_path=anomaly, at_submission=at_submission)

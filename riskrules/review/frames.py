@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
 
@@ -47,6 +48,38 @@ def columns(program) -> list[Column]:
         if node.type.name in ("int", "number", "bool"):
             out.append(Column(name, node.type.name))
     return out
+
+
+def review_field(program, key: str) -> tuple[str, ...] | None:
+    """The input path the ruleset's ``review:`` block names for ``key`` (``amount``: the
+    amount at stake, ``id``: what outcome files call an application), or None when the
+    ruleset does not say. The checker made sure it is a field of the schema.
+
+    >>> review_field(engine.program, "amount")           # doctest: +SKIP
+    ('application', 'amount')
+    """
+    expr = getattr(program.review, key, None) if program.review is not None else None
+    return tuple(expr.parts) if expr is not None else None
+
+
+def value_at(data, path: tuple[str, ...] | None):
+    """The value at ``path`` in a nested input dict, None when any step is missing."""
+    if path is None:
+        return None
+    for step in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(step)
+    return data
+
+
+def amount_of(data, path: tuple[str, ...] | None) -> float:
+    """The amount at ``path`` (the ruleset's ``review: amount``) in an input; 0 when the
+    ruleset names none or the input has none."""
+    value = value_at(data, path)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return 0.0
+    return float(value)
 
 
 def acting_rules(program) -> list[str]:

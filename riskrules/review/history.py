@@ -19,12 +19,11 @@ def decision_records(store: Store, ruleset: str | None = None, *, since: datetim
 
 def decision_frame(store: Store, ruleset: str | None = None, *,
                    since: datetime | None = None) -> tuple[pl.DataFrame, list[dict]]:
-    """(frame, inputs): the frame has decision_id, application_id, outcome, digest, fired,
+    """(frame, inputs): the frame has decision_id, outcome, digest, fired,
     shadow_fired and created_at; ``inputs`` are the logged input dicts in the same order."""
     rows = decision_records(store, ruleset, since=since)
     return pl.DataFrame({
         "decision_id": [r.id for r in rows],
-        "application_id": [str((r.input.get("application") or {}).get("id", "")) for r in rows],
         "outcome": [r.outcome for r in rows],
         "digest": [r.digest for r in rows],
         "fired": [list(r.decision.get("fired", [])) for r in rows],

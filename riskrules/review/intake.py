@@ -6,7 +6,7 @@ cases (evidence needs a second, traced run, and cases are rare).
 
 >>> log = DecisionLog(store)                                     # doctest: +SKIP
 >>> intake = Intake(engine, store, log=log, anomaly=AnomalyScorer.load("iforest.joblib"))  # doctest: +SKIP
->>> d = engine.decide(app); intake.process(d, app, amount=app["application"]["amount"])    # doctest: +SKIP
+>>> d = engine.decide(app); intake.process(d, app)  # priority: risk x the review block's amount  # doctest: +SKIP
 >>> log.close()                                                  # doctest: +SKIP
 
 A case opens when the review block's ``unexplained`` holds, when the anomaly score
@@ -29,7 +29,7 @@ from typing import Any
 from .anomaly import AnomalyScorer
 from .outcomes import OutcomeFileError, import_outcomes  # noqa: F401 - part of the intake API
 from .evidence import build_evidence, jsonable
-from .frames import acting_rules
+from .frames import acting_rules, amount_of, review_field
 from .store import DuplicateCase, Store, StoreError
 from .store.connect import Serialized, serialized
 from .store.errors import InvalidData
@@ -289,13 +289,6 @@ def model_risk(decision) -> float:
     return 0.0
 
 
-def amount_of(data) -> float:
-    """The application's amount, when the input has one; 0 otherwise."""
-    app = data.get("application") if isinstance(data, dict) else None
-    value = app.get("amount") if isinstance(app, dict) else None
-    return float(value) if isinstance(value, (int, float)) else 0.0
-
-
 class Intake:
     """Decides which decisions become review cases, and opens them.
 
@@ -313,6 +306,7 @@ class Intake:
         self.sla = timedelta(hours=sla_hours if sla_hours is not None else (review.sla_hours if review else 24.0))
         self.log = log
         self._acting = frozenset(acting_rules(engine.program))
+        self._amount = review_field(engine.program, "amount")
         if log is not None:
             log.after_write = self.open_cases
 
@@ -353,7 +347,7 @@ class Intake:
             evidence["anomaly"] = {"score": round(float(anomaly_score), 6), "threshold": self.anomaly.threshold,
                                    "version": self.anomaly.version}
         risk = model_risk(decision)
-        amount = amount_of(data) if amount is None else float(amount)
+        amount = amount_of(data, self._amount) if amount is None else float(amount)
         due = datetime.now(timezone.utc) + self.sla  # the case is opened now, whatever the decision time
         try:
             return self.store.enqueue_case(decision.decision_id, amount=amount, evidence=evidence,

@@ -111,7 +111,7 @@ def test_outcomes_import_and_its_errors(loaded, tmp_path):
 def test_ingest_rejects_unknown_files(tmp_path):
     (tmp_path / "x.txt").write_text("x")
     r = run("ingest", tmp_path / "x.txt", "--ruleset", ORIGINATION, "--db", f"sqlite:///{tmp_path / 'r.db'}")
-    assert r.exit_code == 1 and "use a .jsonl or .parquet file" in r.stderr
+    assert r.exit_code == 1 and "unknown file extension '.txt'" in r.stderr
 
 
 def test_propose_saves_an_edited_rule_and_promotion_is_maker_checker(tmp_path):
@@ -199,3 +199,37 @@ def test_a_failed_promotion_is_one_line_and_leaves_the_rule_in_shadow(tmp_path):
     assert read_rules(rs)[0]["status"] == "shadow"
     with Store.open(db) as store:
         assert store.get_proposal(p.id).status == "shadow"
+
+
+def test_queue_commands_on_a_store_that_does_not_exist_say_so_and_create_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for args in (["queue", "list"], ["queue", "show", "1"], ["queue", "claim", "-r", "alice"],
+                 ["rules", "promote", "1", "--actor", "bob"], ["queue", "list", "--db", tmp_path / "typo.db"]):
+        r = run(*args)
+        assert r.exit_code == 1 and "no review store at" in r.stderr, (args, r.output)
+    assert list(tmp_path.iterdir()) == []  # no empty riskrules-review.db left behind
+
+
+def test_propose_with_a_review_block_reading_decision_outcome(tmp_path):
+    """decision.outcome in review: crashed the batch backend (ColumnNotFoundError __d_outcome),
+    and propose printed the whole query plan per candidate and exited 0."""
+    from riskrules.review.store import Store
+
+    shutil.copytree(ORIGINATION, tmp_path / "origination")
+    rs, db = tmp_path / "origination", f"sqlite:///{tmp_path / 'review.db'}"
+    text = (rs / "ruleset.yaml").read_text(encoding="utf-8")
+    old = "unexplained: models.pd > 0.2 and not rules.any_fired"
+    assert old in text
+    (rs / "ruleset.yaml").write_text(text.replace(
+        old, "unexplained: models.pd > 0.05 and decision.outcome == \"approve\""), encoding="utf-8")
+    assert run("ingest", SAMPLES, "--ruleset", rs, "--db", db).exit_code == 0
+    with Store.open(db) as store:
+        cases = store.list_cases(limit=None)
+        assert len(cases) >= 6
+        for k, case in enumerate(cases[:6]):
+            store.claim(case.id, "alice")
+            store.record_verdict(case.id, "alice", "bad" if k % 2 == 0 else "good")
+    r = run("rules", "propose", cases[0].id, "--ruleset", rs, "--db", db, "--format", "json")
+    assert r.exit_code == 0, r.output[:2000]
+    candidates = json.loads(r.stdout)["candidates"]
+    assert candidates and all(not c["diagnostics"] and c["backtest"]["decisions"] > 0 for c in candidates)

@@ -287,14 +287,48 @@ def test_outcomes_import_opens_cases_for_approved_bad_applications(engine, sampl
     ("o.csv", "who,label\nx,fraud\n", "column decision_id or application_id: missing"),
     ("o.jsonl", '{"decision_id": "a", "label": "fraud"}\n{oops\n', "line 2: not JSON"),
     ("o.jsonl", '{"decision_id": "a", "label": "fraud", "observed_at": "soon"}\n', "line 1: column observed_at"),
-    ("o.txt", "x", "unknown file type .txt"),
+    ("o.txt", "x", "unknown file extension '.txt'"),
+    ("o.csv", "", "file is empty"),
+    ("o.csv", "decision_id,label\n", "no rows"),
+    # 1 was recorded as not bad: a label is read by the one convention, or refused
+    ("o.csv", "decision_id,label\na,0\nb,1\nc,2\n", "column 'label': a label must say which rows went bad"),
+    ("o.csv", "decision_id,label\na,paid\n", "found 'paid' (1 rows)"),
 ])
-def test_outcome_file_errors_name_line_and_column(sqlite_store, tmp_path, name, text, message):
+def test_outcome_file_errors_name_line_and_column(engine, sqlite_store, tmp_path, name, text, message):
     f = tmp_path / name
     f.write_text(text, encoding="utf-8")
     with pytest.raises(OutcomeFileError) as info:
-        import_outcomes(sqlite_store, f)
+        import_outcomes(sqlite_store, f, engine=engine)
     assert message in str(info.value)
+
+
+def test_outcomes_by_application_id_need_the_rulesets_id_field(sqlite_store, tmp_path):
+    """The application id is looked up where the ruleset's review block says, never at a
+    path the simulator happens to use."""
+    f = tmp_path / "o.csv"
+    f.write_text("application_id,label\nAPP-1,fraud\n", encoding="utf-8")
+    with pytest.raises(OutcomeFileError, match="no input field to match it on"):
+        import_outcomes(sqlite_store, f)
+
+
+@pytest.mark.parametrize(("header", "value", "kw", "recorded", "opens_case"), [
+    ("label", "1", {}, "bad", True),                    # was silently recorded as not bad
+    ("label", "true", {}, "bad", True),
+    ("label", "0", {}, "good", False),
+    ("label", "good", {}, "good", False),
+    ("default_90d", "1", {"label": "default_90d"}, "default_90d", True),
+    ("kredit", "2", {"label": "kredit", "bad_value": "2", "good_value": "1"}, "kredit", True),
+    ("kredit", "1", {"label": "kredit", "bad_value": "2", "good_value": "1"}, "good", False),
+])
+def test_outcome_labels_follow_the_one_convention(engine, samples, sqlite_store, tmp_path, header, value, kw,
+                                                  recorded, opens_case):
+    decisions = _logged(engine, samples, sqlite_store)
+    d, s = next((d, s) for d, s in decisions if d.outcome == "approve")
+    f = tmp_path / "o.csv"
+    f.write_text(f"application_id,{header}\n{s['application']['id']},{value}\n", encoding="utf-8")
+    report = import_outcomes(sqlite_store, f, engine=engine, **kw)
+    assert sqlite_store.outcomes_for(d.decision_id)[0].label == recorded
+    assert report.cases == int(opens_case)
 
 
 def test_outcomes_from_parquet(engine, samples, sqlite_store, tmp_path):
