@@ -209,16 +209,31 @@ def compile_(path: PathArg,
 
 @app.command()
 def run(path: PathArg,
-        input: Annotated[Optional[Path], typer.Option("--input", "-i", help="JSONL file of inputs (default: stdin)")] = None,
+        input: Annotated[Optional[Path], typer.Option("--input", "-i", help="JSONL, CSV or Parquet file of inputs (default: JSONL on stdin)")] = None,
+        id_column: Annotated[Optional[str], typer.Option("--id", help="input column (dotted path) copied into every record as id, to join decisions back")] = None,
         output: Annotated[Optional[Path], typer.Option("--output", "-o", help="JSONL file of decisions (default: stdout)")] = None,
         now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601 (default: wall clock)")] = None) -> None:
-    """Decide every line of a JSONL file; a bad line becomes an error record and processing continues."""
-    from .engine.batchio import run_jsonl
+    """Decide every input (JSONL line, CSV or Parquet row); a bad one becomes an error record and processing continues."""
+    from .data import DataError, is_jsonl, records
+    from .engine.batchio import run_jsonl, run_records
 
     engine = _load_engine(path)
     when = _parse_now(now)
     if input is not None and not input.is_file():
         raise _usage(f"{input}: no such file")
+    if input is not None and not is_jsonl(input):
+        try:  # a table is read whole, through the one reader: dotted columns nest, errors name the column
+            rows = records(input, require=(id_column,) if id_column else ())
+        except DataError as exc:
+            err.print(f"[red]error:[/] {_esc(str(exc))}")
+            raise typer.Exit(1)
+        try:
+            with open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as dst:
+                summary = run_records(engine, rows, dst, now=when, id_column=id_column)
+        except OSError as exc:
+            raise _cannot(output, "write", exc) from None
+        _render_summary(summary)
+        raise typer.Exit(1 if summary.failed else 0)
     # binary: each line is decoded on its own, so bad bytes cost one error record
     try:
         src = open(input, "rb") if input else getattr(sys.stdin, "buffer", sys.stdin)
@@ -231,7 +246,7 @@ def run(path: PathArg,
             src.close()
         raise _cannot(output, "write", exc) from None
     try:
-        summary = run_jsonl(engine, src, dst, now=when)
+        summary = run_jsonl(engine, src, dst, now=when, id_column=id_column)
     finally:
         if input:
             src.close()
@@ -265,8 +280,8 @@ def _render_summary(summary) -> None:
         t.add_row(outcome, str(n), f"{n / total:.1%}")
     err.print(t)
     err.print(f"{summary.decided} decided, {summary.failed} failed lines, {summary.rule_errors} rule faults")
-    for line, msg in summary.failures[:10]:
-        err.print(f"  [red]line {line}[/]: {_esc(msg)}")
+    for where, msg in summary.failures[:10]:
+        err.print(f"  [red]{f'line {where}' if isinstance(where, int) else where}[/]: {_esc(msg)}")
     if len(summary.failures) > 10:
         err.print(f"  … and {len(summary.failures) - 10} more (see the error records in the output)")
 

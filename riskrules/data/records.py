@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import DataError
-from .tables import READERS, load_book, row_place, rows
+from .tables import READERS, load_book, require_column, row_place, rows
 
 JSONL = (".jsonl", ".ndjson")
 MAX_SHOWN = 20
@@ -55,16 +55,30 @@ def jsonl_objects(path: str | Path) -> list[tuple[int, dict]]:
     return out
 
 
-def records(path: str | Path) -> Iterator[tuple[str, dict]]:
+def records(path: str | Path, *, require: tuple[str, ...] = ()) -> Iterator[tuple[str, dict]]:
     """``(where, record)`` for every input of a JSONL / CSV / Parquet file or a simulated
-    book folder; ``where`` is ``line N`` or ``row N`` as :func:`row_place` says."""
+    book folder; ``where`` is ``line N`` or ``row N`` as :func:`row_place` says.
+
+    A table is read (and ``require``'s columns, dotted paths such as ``application.id``,
+    checked) before the first record is returned, so a bad file fails before any output."""
     path = Path(path)
     if is_jsonl(path):
-        for n, row in jsonl_objects(path):
-            yield f"line {n}", row
-        return
+        return ((f"line {n}", row) for n, row in jsonl_objects(path))
     if not path.is_dir() and path.suffix.lower() not in READERS:
         raise DataError("data.extension", f"unknown file extension {path.suffix or '(none)'!r}", path=str(path),
                         hint="use .csv, .jsonl or .parquet, or a simulated book folder")
-    for n, row in enumerate(rows(load_book(path)), 1):
-        yield row_place(path, n), row
+    df = load_book(path)
+    for column in require:
+        _require_path(df, column, str(path))
+    return ((row_place(path, n), row) for n, row in enumerate(rows(df), 1))
+
+
+def _require_path(df, dotted: str, source: str) -> None:
+    head, *rest = dotted.split(".")
+    dtype = require_column(df, head, source=source).dtype
+    for k, step in enumerate(rest):
+        names = [f.name for f in dtype.fields] if hasattr(dtype, "fields") else []
+        if step not in names:
+            raise DataError("data.missing_column", "not found", path=source, column=dotted,
+                            hint=f"{'.'.join([head, *rest[:k]])} has: {', '.join(names) or 'no fields'}")
+        dtype = dict((f.name, f.dtype) for f in dtype.fields)[step]
