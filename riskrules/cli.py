@@ -349,11 +349,20 @@ def explain(path: PathArg,
         out.print(explain_tree(engine, d))
 
 
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of the YAML ruleset format (for editor completion)."""
-    from .dsl.yaml_format import json_schema
+SCHEMA_KINDS = ("ruleset", "scorecard", "tests")
 
+
+@app.command()
+def schema(kind: Annotated[str, typer.Option("--kind", help="ruleset, scorecard (a model file) or tests (a test file)")] = "ruleset") -> None:
+    """Print the JSON Schema of a YAML format: rulesets, scorecards or test files (for editors and CI)."""
+    if kind not in SCHEMA_KINDS:
+        raise _usage(f"--kind is one of {', '.join(SCHEMA_KINDS)}, not {kind!r}")
+    if kind == "ruleset":
+        from .dsl.yaml_format import json_schema
+    elif kind == "scorecard":
+        from .engine.models import json_schema
+    else:
+        from .engine.testing_schema import json_schema
     out.print(json.dumps(json_schema(), indent=2, ensure_ascii=False), markup=False)
 
 

@@ -131,6 +131,18 @@ class ScorecardFile(_Strict):
     features: list[ScorecardFeature]
 
 
+def json_schema() -> dict:
+    """The JSON Schema of scorecard model files (``riskrules schema --kind scorecard``).
+
+    >>> json_schema()["title"]
+    'riskrules scorecard'
+    """
+    schema = ScorecardFile.model_json_schema()
+    schema["title"] = "riskrules scorecard"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
 class Scorecard:
     kind = "scorecard"
 
