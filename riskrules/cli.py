@@ -222,8 +222,10 @@ def run(path: PathArg,
     if input is not None and not input.is_file():
         raise _usage(f"{input}: no such file")
     if input is not None and not is_jsonl(input):
+        from .review.frames import number_fields
+
         try:  # a table is read whole, through the one reader: dotted columns nest, errors name the column
-            rows = records(input, require=(id_column,) if id_column else ())
+            rows = records(input, require=(id_column,) if id_column else (), numbers=number_fields(engine.program))
         except DataError as exc:
             err.print(f"[red]error:[/] {_esc(str(exc))}")
             raise typer.Exit(1)

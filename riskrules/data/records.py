@@ -55,12 +55,14 @@ def jsonl_objects(path: str | Path) -> list[tuple[int, dict]]:
     return out
 
 
-def records(path: str | Path, *, require: tuple[str, ...] = ()) -> Iterator[tuple[str, dict]]:
+def records(path: str | Path, *, require: tuple[str, ...] = (),
+            numbers: dict[str, str] | None = None) -> Iterator[tuple[str, dict]]:
     """``(where, record)`` for every input of a JSONL / CSV / Parquet file or a simulated
     book folder; ``where`` is ``line N`` or ``row N`` as :func:`row_place` says.
 
     A table is read (and ``require``'s columns, dotted paths such as ``application.id``,
-    checked) before the first record is returned, so a bad file fails before any output."""
+    checked) before the first record is returned, so a bad file fails before any output.
+    ``numbers`` is as for :func:`riskrules.data.rows`."""
     path = Path(path)
     if is_jsonl(path):
         return ((f"line {n}", row) for n, row in jsonl_objects(path))
@@ -70,7 +72,7 @@ def records(path: str | Path, *, require: tuple[str, ...] = ()) -> Iterator[tupl
     df = load_book(path)
     for column in require:
         _require_path(df, column, str(path))
-    return ((row_place(path, n), row) for n, row in enumerate(rows(df), 1))
+    return ((row_place(path, n), row) for n, row in enumerate(rows(df, numbers=numbers), 1))
 
 
 def _require_path(df, dotted: str, source: str) -> None:

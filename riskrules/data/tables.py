@@ -138,11 +138,47 @@ def load_book(path: Path, *, label: str | None = None, bad_value=None, good_valu
                        source=str(path))
 
 
-def rows(df: pl.DataFrame, batch_size: int = 10_000) -> Iterator[dict]:
+def rows(df: pl.DataFrame, batch_size: int = 10_000, *, numbers: dict[str, str] | None = None) -> Iterator[dict]:
     """The rows of ``df`` as (nested) dicts, a slice at a time so a large book is never
-    turned into Python objects all at once."""
+    turned into Python objects all at once.
+
+    ``numbers`` maps dotted field paths to ``int`` or ``number`` (what the ruleset's
+    schema declares). A CSV column with one stray text cell is read as text whole; for
+    such a column each cell that spells a number becomes one, and the others stay text,
+    so the engine rejects those rows alone, naming the field, not every row of the file.
+    """
+    text = {p: k for p, k in (numbers or {}).items() if _dtype_at(df, p) == pl.String}
     for offset in range(0, df.height, batch_size):
-        yield from df.slice(offset, batch_size).iter_rows(named=True)
+        for row in df.slice(offset, batch_size).iter_rows(named=True):
+            for dotted, kind in text.items():
+                _number_from_text(row, dotted.split("."), kind)
+            yield row
+
+
+def _dtype_at(df: pl.DataFrame, dotted: str):
+    head, *rest = dotted.split(".")
+    if head not in df.columns:
+        return None
+    dtype = df.schema[head]
+    for step in rest:
+        fields = {f.name: f.dtype for f in getattr(dtype, "fields", None) or ()}
+        if step not in fields:
+            return None
+        dtype = fields[step]
+    return dtype
+
+
+def _number_from_text(row: dict, steps: list[str], kind: str) -> None:
+    *parents, leaf = steps
+    for step in parents:
+        row = row.get(step) if isinstance(row, dict) else None
+    value = row.get(leaf) if isinstance(row, dict) else None
+    if not isinstance(value, str):
+        return
+    try:
+        row[leaf] = int(value) if kind == "int" else float(value)
+    except ValueError:
+        pass  # not a number: left as written, for the engine's input check to name
 
 
 def row_place(path: str | os.PathLike, n: int) -> str:

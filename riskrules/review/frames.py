@@ -50,6 +50,12 @@ def columns(program) -> list[Column]:
     return out
 
 
+def number_fields(program) -> dict[str, str]:
+    """Input fields the schema declares numeric, by dotted path: ``int`` or ``number``
+    (what :func:`riskrules.data.rows` needs to read numbers from a text CSV column)."""
+    return {c.name: c.kind for c in columns(program) if c.kind in ("int", "number") and c.name not in program.features}
+
+
 def review_field(program, key: str) -> tuple[str, ...] | None:
     """The input path the ruleset's ``review:`` block names for ``key`` (``amount``: the
     amount at stake, ``id``: what outcome files call an application), or None when the

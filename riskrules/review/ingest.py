@@ -18,6 +18,7 @@ import polars as pl
 from .. import InputError
 from ..data import is_jsonl, jsonl_objects, load_book, rows
 from .anomaly import AnomalyScorer
+from .frames import number_fields
 from .intake import DecisionLog, Intake
 from .store import Store
 
@@ -32,8 +33,8 @@ def read_book(path: Path, top_fields: list[str]) -> pl.DataFrame | list[dict]:
     return df.select([c for c in top_fields if c in df.columns])
 
 
-def _rows(book) -> Iterator[dict]:
-    return iter(book) if isinstance(book, list) else rows(book)
+def _rows(book, numbers: dict[str, str]) -> Iterator[dict]:
+    return iter(book) if isinstance(book, list) else rows(book, numbers=numbers)
 
 
 def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None = None,
@@ -54,7 +55,7 @@ def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None =
     intake = Intake(engine, store, log=log, anomaly=scorer)
     decided = rejected = 0
     try:
-        for row in _rows(data):
+        for row in _rows(data, number_fields(engine.program)):
             try:
                 decision = engine.decide(row, now=_when(row) if at_submission else None)
             except InputError:
