@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Callable
 
 from .backtest import BacktestResult, rules_of, run_backtest, write_html
-from .data import BOOK_LABEL, load_book
+from .data import BOOK_LABEL, column_at, load_book
 from .engine.batch import decide_frame
 from .engine.runtime import Engine
+from .review.frames import review_field
 
 
 @dataclass
@@ -35,8 +36,9 @@ def backtest(ruleset: Path | Engine, data: Path, *, label: str | None = None, ag
     if label is None and data.is_dir():
         label = BOOK_LABEL
     book = load_book(data, label=label, bad_value=bad_value, good_value=good_value)
-    if id_column is None and "application_id" in book.columns:
-        id_column = "application_id"
+    if id_column is None:  # the ruleset's own id field names rows in the sample of changes, when the book has it
+        path = review_field(engine.program, "id")
+        id_column = ".".join(path) if path and path[0] in book.columns else None
     now = now or dt.datetime.now(dt.timezone.utc)
     results = decide_frame(engine, book, now=now)
     step = on_step or (lambda _s: None)
@@ -48,7 +50,7 @@ def backtest(ruleset: Path | Engine, data: Path, *, label: str | None = None, ag
         step("decide champion")
     result = run_backtest(
         results, rules=rules_of(engine), label=book[label] if label else None,
-        ids=book[id_column] if id_column else None, against=champion,
+        ids=column_at(book, id_column, source=str(data)) if id_column else None, against=champion,
         against_rules=rules_of(champion_engine) if champion_engine else (),
         ruleset=engine.ruleset, against_ruleset=champion_engine.ruleset if champion_engine else None,
         data=str(data), on_step=on_step)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import DataError
-from .tables import READERS, load_book, require_column, row_place, rows
+from .tables import READERS, column_at, load_book, row_place, rows
 
 JSONL = (".jsonl", ".ndjson")
 MAX_SHOWN = 20
@@ -71,16 +71,5 @@ def records(path: str | Path, *, require: tuple[str, ...] = (),
                         hint="use .csv, .jsonl or .parquet, or a simulated book folder")
     df = load_book(path)
     for column in require:
-        _require_path(df, column, str(path))
+        column_at(df, column, source=str(path))
     return ((row_place(path, n), row) for n, row in enumerate(rows(df, numbers=numbers), 1))
-
-
-def _require_path(df, dotted: str, source: str) -> None:
-    head, *rest = dotted.split(".")
-    dtype = require_column(df, head, source=source).dtype
-    for k, step in enumerate(rest):
-        names = [f.name for f in dtype.fields] if hasattr(dtype, "fields") else []
-        if step not in names:
-            raise DataError("data.missing_column", "not found", path=source, column=dotted,
-                            hint=f"{'.'.join([head, *rest[:k]])} has: {', '.join(names) or 'no fields'}")
-        dtype = dict((f.name, f.dtype) for f in dtype.fields)[step]

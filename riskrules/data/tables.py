@@ -81,6 +81,20 @@ def require_column(df: pl.DataFrame, column: str, *, source: str | None = None) 
     raise DataError("data.missing_column", "not found", path=source, column=column, hint=hint)
 
 
+def column_at(df: pl.DataFrame, dotted: str, *, source: str | None = None) -> pl.Series:
+    """The column a dotted path names (``application.id``: a field of the ``application``
+    struct), or a :class:`DataError` saying what is there instead."""
+    head, *rest = dotted.split(".")
+    series = require_column(df, head, source=source)
+    for k, step in enumerate(rest):
+        names = [f.name for f in getattr(series.dtype, "fields", None) or ()]
+        if step not in names:
+            raise DataError("data.missing_column", "not found", path=source, column=dotted,
+                            hint=f"{'.'.join([head, *rest[:k]])} has: {', '.join(names) or 'no fields'}")
+        series = series.struct.field(step)
+    return series.alias(dotted)
+
+
 def label_series(df: pl.DataFrame, column: str, *, source: str | None = None, bad_value=None,
                  good_value=None) -> pl.Series:
     """The label column as Boolean (True = bad, null = unlabelled), checked."""
