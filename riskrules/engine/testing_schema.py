@@ -51,7 +51,7 @@ class Case(_Strict):
     expect: Expect
 
 
-class TestsFile(_Strict):
+class RulesetTestsFile(_Strict):
     """A ruleset test file (YAML): a shared base input and cases (docs/testing.md)."""
 
     model_config = ConfigDict(extra="forbid", title="riskrules ruleset tests")
@@ -62,6 +62,6 @@ class TestsFile(_Strict):
 
 
 def json_schema() -> dict:
-    schema = TestsFile.model_json_schema()
+    schema = RulesetTestsFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from riskrules.cli import app
 from riskrules.engine.models import ScorecardFile
 from riskrules.engine.testing import EXPECT_KEYS
-from riskrules.engine.testing_schema import Expect, TestsFile
+from riskrules.engine.testing_schema import Expect, RulesetTestsFile
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_expectations_in_the_schema_are_the_runners():
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("rulesets/*/tests/**/*.yaml")), ids=lambda p: p.name)
 def test_shipped_test_files_fit_the_schema(path):
-    TestsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    RulesetTestsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("rulesets/*/models/*.yaml")), ids=lambda p: p.name)
