@@ -8,8 +8,9 @@ sorts them by position and renders them as::
           |           ^^^^^^^^^^^^^^
           = hint: did you mean 'applicant.age'?
 
-Codes are stable (documented in docs/diagnostics.md) so that CI scripts and
-editors can match on them. ``E`` codes are errors, ``W`` codes warnings.
+Codes are stable (registered in :mod:`.codes`, documented in docs/diagnostics.md)
+so that CI scripts and editors can match on them. ``E`` codes are errors, ``W``
+codes warnings.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .ast import Span
+from .codes import registered
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,11 @@ class Diagnostic:
     message: str
     span: Span
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if not registered(self.code, self.severity):
+            raise ValueError(f"diagnostic code {self.code!r} ({self.severity}) is not registered: "
+                             "add it to riskrules/dsl/codes.py and docs/diagnostics.md")
 
     @property
     def is_error(self) -> bool:
