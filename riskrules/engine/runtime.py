@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .._common.time import assume_utc
 from ..dsl.diagnostics import Diagnostic, RulesetError
 from . import codegen, tables
 from .check import check
@@ -242,7 +243,7 @@ class Engine:
         if now is None:
             now = _dt.datetime.now(_UTC)
         elif now.tzinfo is None:
-            now = now.replace(tzinfo=_UTC)
+            now = assume_utc(now)
         trace_log = None
         if trace or backend == "interpret":
             trace_log = [] if trace else None
