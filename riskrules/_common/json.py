@@ -30,6 +30,7 @@ dict, any Mapping               an object; keys spelt as ``json.dumps`` spells
                                 ``"NaN"``), dates and Decimals as above, any other
                                 key as ``str(key)``
 numpy scalars and arrays        their Python values (``np.int64(3)`` -> ``3``)
+file paths (``os.PathLike``)    their text: ``"rulesets/origination"``
 anything else                   ``TypeError``
 ==============================  ==================================================
 
@@ -64,6 +65,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -135,6 +137,8 @@ def _other(value: Any) -> Any:
         return _sorted([to_jsonable(v) for v in value])
     if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
         return to_jsonable(value.tolist())  # numpy scalars and arrays, without importing numpy
+    if isinstance(value, os.PathLike):
+        return to_jsonable(os.fspath(value))
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 

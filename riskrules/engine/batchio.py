@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO
 
+from .._common.json import dumps
 from .validate import InputError
 
 
@@ -32,14 +33,14 @@ def run_jsonl(engine, src: IO[bytes] | IO[str], dst: IO[str], *, now=None) -> Ru
         if record is None:
             continue
         if "error" not in record:
-            dst.write(json.dumps(record, ensure_ascii=False) + "\n")
+            dst.write(dumps(record) + "\n")
             s.decided += 1
             s.outcomes[record["outcome"]] += 1
             s.rule_errors += len(record.get("errors") or ())
             continue
         s.failed += 1
         s.failures.append((lineno, record["message"]))
-        dst.write(json.dumps(record, ensure_ascii=False) + "\n")
+        dst.write(dumps(record) + "\n")
     return s
 
 

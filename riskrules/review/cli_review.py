@@ -10,7 +10,6 @@ Exit codes: 0 ok, 1 the operation failed (store, data, maker-checker ...), 2 usa
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,6 +17,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from .._common.json import dumps
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line: greppable
@@ -48,7 +49,7 @@ def _format(fmt: str) -> None:
 
 
 def _json(data) -> None:
-    out.print(json.dumps(data, ensure_ascii=False, indent=1, default=str), markup=False)
+    out.print(dumps(data, indent=1), markup=False)
 
 
 def _store(db: str, lease: float | None = None):

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 from filelock import FileLock, Timeout
 
-from .evidence import jsonable
+from .._common.json import to_jsonable
 from .history import decision_frame
 from .store import RuleProposal, Store
 
@@ -203,7 +203,7 @@ def rule_dict(rule_id: str, expression: str, action: str | None, reason: str | N
     rule["status"] = status
     rule["tags"] = ["learned"]
     if provenance:
-        rule["provenance"] = flat_provenance(jsonable(provenance))
+        rule["provenance"] = flat_provenance(to_jsonable(provenance))
     return rule
 
 
@@ -280,7 +280,7 @@ def _write_test(folder: Path, rule_id: str, case_input: dict, decision, when: dt
     expect = {"shadow_fired": sorted(decision.shadow_fired)}
     name = f"{rule_id} {'fires' if fires else 'does not fire'} on the case it was learned from"
     doc["cases"].append({"name": name, "rule": rule_id,
-                         "now": when.isoformat(), "input": jsonable(case_input), "expect": expect})
+                         "now": when.isoformat(), "input": to_jsonable(case_input), "expect": expect})
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_tests(path, doc)
 

@@ -8,6 +8,7 @@ import enum
 import json
 import types
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 import numpy as np
 import pytest
@@ -81,6 +82,8 @@ CASES = [
     ("numpy bool", np.bool_(True), "true"),
     ("numpy array", np.array([1, 2]), "[1, 2]"),
     ("numpy key", {np.int64(3): 1}, '{"3": 1}'),
+    # file paths as their text
+    ("path", PurePosixPath("rulesets/origination"), '"rulesets/origination"'),
 ]
 
 
