@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .._common.files import NoRuleset, ruleset_file
 from .._common.json import dumps
 
 out = Console(highlight=False, soft_wrap=True)
@@ -95,11 +96,10 @@ def _describe(exc: Exception) -> str:
 def _engine(ruleset: Path | None, name: str | None = None):
     from .. import Engine
 
-    path = ruleset if ruleset is not None else Path("rulesets") / (name or "")
-    if path.is_dir():
-        path = path / "ruleset.yaml"
-    if not path.is_file():
-        raise _fail(f"{path}: no such ruleset; pass --ruleset", 2)
+    try:
+        path = ruleset_file(ruleset if ruleset is not None else Path("rulesets") / (name or ""))
+    except NoRuleset as exc:
+        raise _fail(f"{exc}; pass --ruleset", 2) from None
     return Engine.load(path), path.parent
 
 
