@@ -7,7 +7,6 @@ PosixPath('rulesets/origination/ruleset.yaml')
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 __all__ = ["RULESET_NAMES", "NoRuleset", "ruleset_file", "write_atomic"]
@@ -46,7 +45,7 @@ def write_atomic(path: str | os.PathLike, text: str | bytes) -> None:
     data = text.encode("utf-8") if isinstance(text, str) else text
     path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o7777 if path.is_file() else None
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")  # what secrets.token_hex does, without its imports
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the kernel applies the umask
     try:
         with os.fdopen(fd, "wb") as f:

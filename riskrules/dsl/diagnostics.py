@@ -14,14 +14,15 @@ codes warnings.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from .ast import Span
 from .codes import registered
+
+if TYPE_CHECKING:  # the AST's module is not needed to report or render (the CLI starts without it)
+    from .ast import Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ class RulesetError(Exception):
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelt name, or None when nothing is close."""
+    import difflib
+
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.7)
     return f"did you mean '{close[0]}'?" if close else None
 
