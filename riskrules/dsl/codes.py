@@ -74,6 +74,10 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("W502", "warning", "table has a gap"),
     Code("W503", "warning", "table row can never match"),
     Code("E503", "error", "table cell or output type invalid"),
+    Code("E504", "error", "rows of an any table overlap with different outputs"),
+    Code("E505", "error", "unusable allowed values"),
+    Code("E506", "error", "output value not among the allowed values"),
+    Code("W507", "warning", "priority table without a priority"),
 )}
 
 
