@@ -6,7 +6,6 @@ found (diagnostics, failing tests, bad input lines), 2 usage errors.
 """
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -17,6 +16,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from ._common.files import NoRuleset, ruleset_file, write_atomic
 from .dsl.diagnostics import RulesetError, SourceCache, render_one, to_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -40,14 +40,10 @@ def _cannot(path, what: str, exc: OSError) -> typer.Exit:
 
 def _ruleset_path(path: Path) -> Path:
     """The ruleset file ``path`` names: the file itself, or a folder's ruleset.yaml / ruleset.rules."""
-    if not path.exists():
-        raise _usage(f"{path}: no such file")
-    if not path.is_dir():
-        return path
-    for name in ("ruleset.yaml", "ruleset.rules"):
-        if (path / name).is_file():
-            return path / name
-    raise _usage(f"{path} is a folder without ruleset.yaml or ruleset.rules")
+    try:
+        return ruleset_file(path)
+    except NoRuleset as exc:
+        raise _usage(_esc(str(exc))) from None
 
 
 def _print_diagnostics(diags, fmt: str, sources: SourceCache | None = None) -> None:
@@ -133,35 +129,12 @@ def fmt(path: PathArg,
         if to and kind != ("rules" if path.suffix == ".rules" else "yaml"):
             raise _usage("--write keeps the file's format; redirect the output to convert")
         try:
-            _replace_file(path, text)
+            write_atomic(path, text)
         except OSError as exc:
             raise _cannot(path, "write", exc) from None
         err.print(f"formatted {path}")
         return
     sys.stdout.write(text)
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``.
-
-    The rename is atomic, so an interrupted write leaves the old file whole; the
-    new file keeps the old one's permission bits.
-    """
-    import tempfile
-
-    path = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @app.command("compile")

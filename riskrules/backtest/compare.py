@@ -12,6 +12,7 @@ import math
 
 import polars as pl
 
+from .._common.json import to_jsonable
 from .metrics import BacktestError, label_or_unlabelled, outcome_order, ratio
 from .result import ChangedRow, Comparison, RuleChange, RuleMeta, Summary
 
@@ -110,7 +111,7 @@ def _sample(changed: pl.DataFrame, ids: pl.Series | None, k: int) -> list[Change
     picked = changed if changed.height <= k else changed.sample(k, seed=0)
     picked = picked.sort("row")
     rows = picked["row"].to_list()
-    id_vals = _jsonable(ids.gather(rows).to_list()) if ids is not None else [None] * len(rows)
+    id_vals = to_jsonable(ids.gather(rows).to_list()) if ids is not None else [None] * len(rows)
     return [ChangedRow(row=int(r["row"]), id=i, champion=r["b_out"], challenger=r["c_out"],
                        champion_score=_finite(r["b_score"]), challenger_score=_finite(r["c_score"]),
                        newly_fired=sorted(r["added"]), no_longer_fired=sorted(r["removed"]))
@@ -120,6 +121,3 @@ def _sample(changed: pl.DataFrame, ids: pl.Series | None, k: int) -> list[Change
 def _finite(v: float | None) -> float | None:
     return v if v is None or math.isfinite(v) else None
 
-
-def _jsonable(values: list) -> list:
-    return [v if v is None or isinstance(v, (str, int, float, bool)) else str(v) for v in values]

@@ -8,18 +8,21 @@ sorts them by position and renders them as::
           |           ^^^^^^^^^^^^^^
           = hint: did you mean 'applicant.age'?
 
-Codes are stable (documented in docs/diagnostics.md) so that CI scripts and
-editors can match on them. ``E`` codes are errors, ``W`` codes warnings.
+Codes are stable (registered in :mod:`.codes`, documented in docs/diagnostics.md)
+so that CI scripts and editors can match on them. ``E`` codes are errors, ``W``
+codes warnings.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from .ast import Span
+from .codes import registered
+
+if TYPE_CHECKING:  # the AST's module is not needed to report or render (the CLI starts without it)
+    from .ast import Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,11 @@ class Diagnostic:
     message: str
     span: Span
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        if not registered(self.code, self.severity):
+            raise ValueError(f"diagnostic code {self.code!r} ({self.severity}) is not registered: "
+                             "add it to riskrules/dsl/codes.py and docs/diagnostics.md")
 
     @property
     def is_error(self) -> bool:
@@ -76,6 +84,8 @@ class RulesetError(Exception):
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelt name, or None when nothing is close."""
+    import difflib
+
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.7)
     return f"did you mean '{close[0]}'?" if close else None
 

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 import re
 
+from .._common.time import assume_utc, parse_datetime
+
 MAX_STRING = 4096
 MAX_LIST = 10_000
 
@@ -90,12 +92,9 @@ def decode_date(text: str) -> dt.date:
 
 def decode_datetime(text: str) -> dt.datetime:
     try:
-        value = dt.datetime.fromisoformat(text)
+        return parse_datetime(text)
     except ValueError as e:
         raise LiteralError("E102", f"invalid datetime {text}: {e}") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value
 
 
 def decode_string(token: str) -> str:
@@ -188,8 +187,7 @@ def spell_duration(value: dt.timedelta) -> str:
 
 
 def spell_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+    value = assume_utc(value)
     text = value.isoformat()
     if value.utcoffset() == dt.timedelta(0):
         text = text[: -len("+00:00")] + "Z"

@@ -6,13 +6,13 @@ scalar with a locator that points at the exact character in the file.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, ScalarNode
 
+from .._common.time import assume_utc
 from . import ast as A
 from . import literals as L
 from . import yaml_models as M
@@ -232,8 +232,8 @@ def yaml_literal(value, span: A.Span, text: str, diags: list[Diagnostic]) -> A.L
     if kind == "number" and not math.isfinite(value):
         diags.append(error("E115", f"{text} is not a usable number", span))
         return None
-    if kind == "datetime" and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+    if kind == "datetime":
+        value = assume_utc(value)
     elif kind == "string":
         value = str(value)
     return A.Literal(value, kind, span, text)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from collections.abc import Iterable
 from typing import IO
 
+from .._common.json import dumps
 from .validate import InputError
 
 
@@ -51,7 +52,7 @@ def run_records(engine, records: Iterable[tuple[str, dict]], dst: IO[str], *, no
 def _count(s: RunSummary, dst: IO[str], where, record: dict | None) -> None:
     if record is None:
         return
-    dst.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")  # default: an id that is a date
+    dst.write(dumps(record) + "\n")  # the one JSON policy: an id that is a date is ISO text
     if "error" not in record:
         s.decided += 1
         s.outcomes[record["outcome"]] += 1

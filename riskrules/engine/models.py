@@ -24,6 +24,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from .._common.json import to_jsonable
+
 
 @dataclass(frozen=True, slots=True)
 class Contribution:
@@ -60,18 +62,10 @@ class ModelResult:
             "probability": self.probability,
             "points": self.points,
             "contributions": [
-                {"feature": c.feature, "value": _jsonable(c.value), "points": c.points, "reason": c.reason}
+                {"feature": c.feature, "value": to_jsonable(c.value), "points": c.points, "reason": c.reason}
                 for c in self.contributions
             ],
         }
-
-
-def _jsonable(v):
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return v
 
 
 class ModelError(Exception):

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-import json
 import os
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .._common.json import dumps, to_jsonable
+from .._common.time import assume_utc
 from ..dsl.diagnostics import Diagnostic, RulesetError
 from . import codegen, tables
 from .check import check
@@ -110,7 +111,7 @@ class Decision:
         """The decision as JSON-ready values. ``plain=False`` leaves table outputs and
         model values as computed (dates, durations, NaN) for a caller that serialises
         them itself (the decision log's fast path)."""
-        conv = _jsonable if plain else _same
+        conv = to_jsonable if plain else _same
         d = {
             "decision_id": self.decision_id,
             "outcome": self.outcome,
@@ -126,29 +127,15 @@ class Decision:
             "evaluated_at": self.evaluated_at.isoformat(),
         }
         if self.trace is not None:
-            d["trace"] = _jsonable(self.trace)
+            d["trace"] = to_jsonable(self.trace)
         return d
 
     def to_json(self, **kw) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kw)
+        """The decision as JSON text (the policy of :mod:`riskrules._common.json`); ``indent``, ``sort_keys``."""
+        return dumps(self.to_dict(), **kw)
 
 
 def _same(v):
-    return v
-
-
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple, set, frozenset)):
-        items = [_jsonable(x) for x in v]
-        return sorted(items, key=repr) if isinstance(v, (set, frozenset)) else items
-    if isinstance(v, (_dt.date, _dt.datetime)):
-        return v.isoformat()
-    if isinstance(v, _dt.timedelta):
-        return v.total_seconds()
-    if isinstance(v, float) and v != v:
-        return None
     return v
 
 
@@ -242,7 +229,7 @@ class Engine:
         if now is None:
             now = _dt.datetime.now(_UTC)
         elif now.tzinfo is None:
-            now = now.replace(tzinfo=_UTC)
+            now = assume_utc(now)
         trace_log = None
         if trace or backend == "interpret":
             trace_log = [] if trace else None

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from .._common.time import UTC, assume_utc, parse_datetime
 from .validate import InputError
 
 EXPECT_KEYS = {"outcome", "fired", "not_fired", "fired_exactly", "reasons", "score", "tables", "shadow_fired",
@@ -137,11 +138,10 @@ def as_utc(v) -> dt.datetime | None:
     if v is None:
         return None
     if isinstance(v, dt.datetime):
-        return v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)
+        return assume_utc(v)
     if isinstance(v, dt.date):
-        return dt.datetime(v.year, v.month, v.day, tzinfo=dt.timezone.utc)
-    d = dt.datetime.fromisoformat(str(v))
-    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+        return dt.datetime(v.year, v.month, v.day, tzinfo=UTC)
+    return parse_datetime(str(v))
 
 
 def _run_case(engine, f: Path, i: int, case, base, now) -> CaseResult:

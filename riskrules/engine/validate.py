@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from decimal import Decimal
 
+from .._common.time import assume_utc
 from .types import Type
 
 
@@ -93,14 +94,14 @@ def _date(v, path, errs):
 
 def _datetime(v, path, errs):
     if isinstance(v, dt.datetime):
-        return v if v.tzinfo is not None else v.replace(tzinfo=dt.timezone.utc)
+        return assume_utc(v)
     if isinstance(v, str):
         try:
             d = dt.datetime.fromisoformat(v)
         except ValueError:
             d = None
         if d is not None:
-            return d if d.tzinfo is not None else d.replace(tzinfo=dt.timezone.utc)
+            return assume_utc(d)
     errs.append((path, f"expected a datetime (ISO 8601), got {_describe(v)}"))
 
 

@@ -10,7 +10,6 @@ Exit codes: 0 ok, 1 the operation failed (store, data, maker-checker ...), 2 usa
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,6 +17,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from .._common.files import NoRuleset, ruleset_file
+from .._common.json import dumps
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line: greppable
@@ -48,7 +50,7 @@ def _format(fmt: str) -> None:
 
 
 def _json(data) -> None:
-    out.print(json.dumps(data, ensure_ascii=False, indent=1, default=str), markup=False)
+    out.print(dumps(data, indent=1), markup=False)
 
 
 def _store(db: str, lease: float | None = None, *, create: bool = False):
@@ -106,11 +108,10 @@ def _describe(exc: Exception) -> str:
 def _engine(ruleset: Path | None, name: str | None = None):
     from .. import Engine
 
-    path = ruleset if ruleset is not None else Path("rulesets") / (name or "")
-    if path.is_dir():
-        path = path / "ruleset.yaml"
-    if not path.is_file():
-        raise _fail(f"{path}: no such ruleset; pass --ruleset", 2)
+    try:
+        path = ruleset_file(ruleset if ruleset is not None else Path("rulesets") / (name or ""))
+    except NoRuleset as exc:
+        raise _fail(f"{exc}; pass --ruleset", 2) from None
     return Engine.load(path), path.parent
 
 

@@ -11,10 +11,9 @@ cases, so it can afford a second, traced run on the reference interpreter.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 from typing import Any
 
+from .._common.json import to_jsonable
 from ..engine import ir
 from ..engine.analysis import atom_dom, conjuncts
 from ..engine.irtext import show
@@ -33,7 +32,7 @@ def build_evidence(engine, data: Any, *, decision=None, now: dt.datetime | None 
     traced = engine.decide(data, now=when, trace=True)
     values = {t["node"]: t["value"] for t in traced.trace}
     prog = engine.program
-    return jsonable({
+    return to_jsonable({
         "input": dict(data),
         "features": {name: values.get(name) for name in prog.features},
         "models": traced.models,
@@ -125,30 +124,3 @@ def _lookup(subject, data: Any):
 
 def _short(v) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-
-def jsonable(v):
-    """Plain JSON values: dates and datetimes as ISO strings, NaN as null, tuples as lists."""
-    if isinstance(v, dict):
-        return {_json_key(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if isinstance(v, (set, frozenset)):
-        return sorted((jsonable(x) for x in v), key=repr)
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    if isinstance(v, dt.timedelta):
-        return v.total_seconds()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
-        return jsonable(v.item())
-    return v
-
-
-def _json_key(k) -> str:
-    # as json.dumps spells a key, so the decision log's fast path (the C encoder) and
-    # this walk store the same text: str() would give "True" where JSON has "true"
-    if k is True or k is False or k is None:
-        return json.dumps(k)
-    return str(k)

@@ -28,11 +28,10 @@ from typing import Any
 
 from .anomaly import AnomalyScorer
 from .outcomes import OutcomeFileError, import_outcomes  # noqa: F401 - part of the intake API
-from .evidence import build_evidence, jsonable
+from .evidence import build_evidence
 from .frames import acting_rules, amount_of, review_field
 from .store import DuplicateCase, Store, StoreError
 from .store.connect import Serialized, serialized
-from .store.errors import InvalidData
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +248,9 @@ def log_row(decision, data) -> dict:
 
     The writer thread shares the interpreter lock with the callers of ``decide()``, so
     its work per decision is kept small: input and result go straight to JSON text
-    (the C encoder; dates through its default hook) and only values that encoder
-    refuses (durations, NaN, numpy scalars, odd keys) take the slower walk through
-    :func:`jsonable`, which gives the same text for everything the fast path accepts
-    (keys too: ``{True: 1}`` is ``{"true": 1}`` either way, as json.dumps spells it).
+    (the C encoder, through :func:`riskrules._common.json.dumps`); only values that
+    encoder refuses (NaN, huge integers, odd keys) take the slower walk, which gives
+    the same text for everything the fast path accepts.
     """
     result = decision.to_dict(plain=False)
     result.pop("trace", None)
@@ -268,10 +266,7 @@ def _as_json(value, what: str) -> Serialized:
         value = value.model_dump(mode="python")
     elif isinstance(value, Mapping) and not isinstance(value, dict):
         value = dict(value)
-    try:
-        return serialized(value, what)
-    except InvalidData:
-        return serialized(jsonable(value), what)
+    return serialized(value, what)
 
 
 def acted(decision, acting: frozenset[str]) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -25,7 +24,9 @@ from typing import Any
 import yaml
 from filelock import FileLock, Timeout
 
-from .evidence import jsonable
+from .._common.files import NoRuleset, write_atomic
+from .._common.files import ruleset_file as find_ruleset
+from .._common.json import to_jsonable
 from .history import decision_frame
 from .store import RuleProposal, Store
 
@@ -52,12 +53,14 @@ def error_lines(diagnostics) -> list[str]:
 
 
 def ruleset_file(path: str | Path) -> Path:
-    """``ruleset.yaml`` of a ruleset folder (or the file itself)."""
-    p = Path(path)
-    if p.is_dir():
-        p = p / "ruleset.yaml"
-    if not p.is_file():
-        raise LearnedRuleError(f"{p}: no such ruleset file")
+    """The ruleset file of a folder (or the file itself): a YAML one, which can include learned.yaml."""
+    try:
+        p = find_ruleset(path)
+    except NoRuleset as exc:
+        raise LearnedRuleError(str(exc)) from None
+    if p.suffix not in (".yaml", ".yml"):
+        raise LearnedRuleError(f"{p}: learned rules go into a YAML ruleset (include: [{LEARNED}]); "
+                               "convert it with riskrules fmt --to yaml")
     return p
 
 
@@ -84,29 +87,6 @@ def read_rules(folder: Path) -> list[dict]:
 def write_rules(folder: Path, rules: list[dict]) -> None:
     body = yaml.safe_dump({"rules": rules}, allow_unicode=True, sort_keys=False, width=100)
     write_atomic(folder / LEARNED, HEADER + body)
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Replace ``path`` with ``text`` in one step: a reader (or a crash) sees the old
-    file or the new one, never half of one. The temp file sits in the same folder so
-    the rename stays on one file system. It keeps the old file's permissions (a new
-    file gets what the umask allows), not mkstemp's owner-only ones."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    path = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
-    mode = path.stat().st_mode & 0o7777 if path.is_file() else None
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the kernel applies the umask
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            if mode is not None:
-                os.fchmod(f.fileno(), mode)
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @contextlib.contextmanager
@@ -203,7 +183,7 @@ def rule_dict(rule_id: str, expression: str, action: str | None, reason: str | N
     rule["status"] = status
     rule["tags"] = ["learned"]
     if provenance:
-        rule["provenance"] = flat_provenance(jsonable(provenance))
+        rule["provenance"] = flat_provenance(to_jsonable(provenance))
     return rule
 
 
@@ -280,7 +260,7 @@ def _write_test(folder: Path, rule_id: str, case_input: dict, decision, when: dt
     expect = {"shadow_fired": sorted(decision.shadow_fired)}
     name = f"{rule_id} {'fires' if fires else 'does not fire'} on the case it was learned from"
     doc["cases"].append({"name": name, "rule": rule_id,
-                         "now": when.isoformat(), "input": jsonable(case_input), "expect": expect})
+                         "now": when.isoformat(), "input": to_jsonable(case_input), "expect": expect})
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_tests(path, doc)
 

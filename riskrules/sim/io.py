@@ -1,13 +1,12 @@
 """Reading a simulated book back and turning rows into engine inputs."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 
+from riskrules._common.json import dumps
 from riskrules.data import BOOK_FILE as APPLICATIONS_FILE
 from riskrules.data import load_data
 from riskrules.sim.nesting import INPUT_COLUMNS
@@ -39,12 +38,6 @@ def iter_inputs(df: pl.DataFrame, batch_size: int = 10_000) -> Iterator[dict]:
         yield from inputs.slice(offset, batch_size).iter_rows(named=True)
 
 
-def _iso(value):
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
 def write_samples_jsonl(df: pl.DataFrame, path: str | Path, n: int) -> Path:
     """Write the first ``n`` applications as JSON lines, dates and datetimes as ISO strings."""
     if n < 0:
@@ -53,5 +46,5 @@ def write_samples_jsonl(df: pl.DataFrame, path: str | Path, n: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
         for row in iter_inputs(df.head(n)):
-            fh.write(json.dumps(row, ensure_ascii=False, default=_iso) + "\n")
+            fh.write(dumps(row) + "\n")
     return path

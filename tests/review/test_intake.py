@@ -71,12 +71,15 @@ def test_a_bad_row_does_not_sink_its_batch(engine, samples, sqlite_store):
 def test_log_rows_store_what_the_slow_walk_would_for_any_input(engine, samples, sqlite_store):
     """The log's fast path (straight to JSON text) and its fallback (values the JSON
     encoder refuses) store the same thing the plain walk gives."""
+    from decimal import Decimal
+
     import numpy as np
 
-    from riskrules.review.evidence import jsonable
+    from riskrules._common.json import to_jsonable as jsonable
     from riskrules.review.intake import log_row
 
-    odd = {"waited": dt.timedelta(minutes=90), "ratio": float("nan"), "n": np.int64(3), "at": NOW, 7: "int key"}
+    odd = {"waited": dt.timedelta(minutes=90), "ratio": float("nan"), "n": np.int64(3), "at": NOW, 7: "int key",
+           True: "bool key", "fee": Decimal("12.30"), "big": 10**5000}
     inputs = [samples[0], samples[1] | {"extra": odd}, samples[2] | {"tags": ("a", "b"), "day": NOW.date()}]
     decisions = [engine.decide(s, now=NOW) for s in inputs]
     sqlite_store.log_decisions_many([log_row(d, s) for d, s in zip(decisions, inputs)])
@@ -87,7 +90,8 @@ def test_log_rows_store_what_the_slow_walk_would_for_any_input(engine, samples, 
         assert stored[d.decision_id].input == jsonable(s)
         assert stored[d.decision_id].decision == jsonable(plain)
     assert stored[decisions[1].decision_id].input["extra"] == {
-        "waited": 5400.0, "ratio": None, "n": 3, "at": NOW.isoformat(), "7": "int key"}
+        "waited": 5400.0, "ratio": None, "n": 3, "at": NOW.isoformat(), "7": "int key", "true": "bool key",
+        "fee": "12.30", "big": "1" + "0" * 5000}
 
 
 def test_json_text_that_is_not_an_object_is_refused(engine, samples, sqlite_store):

@@ -217,3 +217,15 @@ def test_claim_next_reads_the_time_again_once_the_case_is_locked(store, clock, m
     assert case.id == case_id
     old, new = store.case_history(case_id).claims
     assert old.released_at == new.claimed_at == T0 + timedelta(minutes=40)
+
+
+def test_a_clock_in_another_zone_stamps_its_own_time(store, clock, make_cases):
+    """Claim times do not depend on the clock's zone: a UTC-5 clock's changes are stamped
+    at its own instants (the last claim time read back is UTC, as stored)."""
+    clock.now = T0.astimezone(timezone(timedelta(hours=-5)))
+    (case_id,) = make_cases(store)
+    store.claim(case_id, "alice")
+    clock.advance(minutes=10)
+    store.release(case_id, "alice")
+    (alice,) = store.case_history(case_id).claims
+    assert (alice.claimed_at, alice.released_at) == (T0, T0 + timedelta(minutes=10))

@@ -14,8 +14,6 @@ teams. The two need different care to make ``claim_next`` safe:
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
-import decimal
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +24,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import StaticPool
 
+from ..._common.json import dumps as _dumps
 from .errors import (
     AuditLogImmutable,
     DatabaseUnavailable,
@@ -81,25 +80,16 @@ def is_memory(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 class Serialized(str):
     """JSON text already made by :func:`dumps`: the column writes it as it is."""
 
 
 def dumps(value: Any) -> str:
-    """JSON for the JSON columns: dates as ISO strings, Decimals as strings."""
+    """JSON for the JSON columns, under riskrules' one JSON policy (:mod:`riskrules._common.json`:
+    dates as ISO strings, Decimals as strings, NaN as null, ...)."""
     if isinstance(value, Serialized):
         return value
-    return json.dumps(value, default=_json_default, ensure_ascii=False, allow_nan=False)
+    return _dumps(value)
 
 
 def serialized(value: Any, what: str) -> Serialized:

@@ -16,6 +16,8 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from ..._common.time import assume_utc
+
 CASE_STATUSES: Final = ("open", "claimed", "decided", "escalated")
 VERDICTS: Final = ("bad", "good", "escalate", "skip")
 PROPOSAL_STATUSES: Final = ("draft", "shadow", "active", "rejected")
@@ -57,9 +59,7 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+        return assume_utc(value).astimezone(timezone.utc)
 
 
 def _when(*, nullable: bool = False) -> Any:

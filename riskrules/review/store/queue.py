@@ -29,6 +29,7 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from ..._common.time import assume_utc
 from . import audit
 from .connect import jsonable
 from .errors import (
@@ -103,8 +104,8 @@ def locked_now(session: Session, case: Case, clock: Callable[[], datetime]) -> d
     last = session.exec(
         select(sa.func.max(sa.func.coalesce(Claim.released_at, Claim.claimed_at))).where(Claim.case_id == case.id)
     ).first()
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
+    if last is not None:
+        last = assume_utc(last)  # stored as UTC; should a driver hand it back naive, it is UTC, not the clock's zone
     return max(now, last) if last is not None else now
 
 

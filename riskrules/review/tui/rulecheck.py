@@ -39,7 +39,7 @@ def check_expression(ruleset_dir: str | Path, expression: str, action: str | Non
     from riskrules import check
 
     if not expression.strip():
-        return [ExprDiagnostic("E000", "error", "the expression is empty", 0)]
+        return [ExprDiagnostic("E114", "error", "the expression is empty", 0)]
     tmp, path = scratch_ruleset(ruleset_dir, [rule_dict(CHECK_ID, expression, action, CHECK_ID)])
     with tmp:
         lines = (path.parent / LEARNED).read_text(encoding="utf-8").splitlines()
