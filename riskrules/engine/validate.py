@@ -237,24 +237,59 @@ def validate(d):
     return env["validate"]
 
 
-def build_prelude(schema: Type, names: dict[str, str], *, strict: bool = False) -> tuple[list[str], dict]:
+def build_prelude(schema: Type, names: dict, *, strict: bool = False) -> tuple[list[str], dict]:
     """Statements that check the input ``inp`` straight into local variables, and their globals.
 
     ``names`` maps each top-level field to the local it is bound to. The statements
     check, normalise and report exactly as :func:`build_validator`'s ``validate``
     (same helpers, same order, same messages) and raise one :class:`InputError`, but
-    they build no normalised copy of the top level: a generated decision function
-    starts with them and reads its fields from the locals. Nested objects and lists
-    still go through the validator's helper functions.
+    they build no normalised copy: a generated decision function starts with them and
+    reads its fields from the locals. A nested object whose fields ``names`` also maps
+    (by path, ``("applicant", "kyc", "face_match")``) is checked inline in the same way:
+    each of its fields gets a local (``None`` when the object is missing), and the
+    object's own local keeps the object as given, or ``None``. Other nested objects and
+    lists go through the validator's helper functions.
     """
     g = _Gen(strict, prefix="v")
     lines = ["if not isinstance(inp, Mapping):",
              "    raise InputError([('', 'expected an object, got ' + _describe(inp))])",
              "_errs = []; _get = inp.get"]
-    for fname, ft, optional in schema.fields:
-        v, path = names[fname], repr(fname)
-        lines.append(f"{v} = _get({path})")
-        if ft.name in _SCALAR:
+    _prelude_fields(g, schema, (), names, "_get", lines)
+    if strict:
+        known = g.const(frozenset(f for f, _, _ in schema.fields))
+        lines += [f"for _k in inp.keys() - {known}:", "    _errs.append((str(_k), 'unknown field'))"]
+    lines.append("if _errs: raise InputError(_errs)")
+    env = _env(g)
+    env["DICT"] = dict  # a plain dict is a Mapping: the common case skips the slower isinstance
+    return lines, env
+
+
+def _prelude_fields(g: _Gen, t: Type, at: tuple, names: dict, get: str, lines: list[str]) -> None:
+    """The checks of object ``t``'s fields (``at`` is its path, ``get`` its ``.get``) into ``lines``."""
+    for fname, ft, optional in t.fields:
+        path_t = at + (fname,)
+        v, path = names[path_t if at else fname], repr(".".join(path_t))
+        lines.append(f"{v} = {get}({fname!r})")
+        if _inlined(ft, path_t, names):
+            # inline: the object's fields into their own locals
+            inner: list[str] = []
+            g.n += 1
+            inner_get = f"_get{g.n}"
+            _prelude_fields(g, ft, path_t, names, inner_get, inner)
+            if g.strict:
+                known = g.const(frozenset(f for f, _, _ in ft.fields))
+                inner += [f"for _k in {v}.keys() - {known}:",
+                          f"    _errs.append(({path} + '.' + str(_k), 'unknown field'))"]
+            lines.append(f"if {v} is None:")
+            if not optional:
+                lines.append(f"    _errs.append(({path}, 'required field is missing'))")
+            lines.append("    " + " = ".join(_locals_under(ft, path_t, names)) + " = None")
+            lines += [f"elif type({v}) is not DICT and not isinstance({v}, Mapping):",
+                      f"    _errs.append(({path}, 'expected an object, got ' + _describe({v})))",
+                      "else:",
+                      f"    {inner_get} = {v}.get"]
+            lines += ["    " + line for line in inner]
+        elif ft.name in _SCALAR:
             ok = _FAST_OK[ft.name].format(v=v)
             ok = ok if ok.startswith("(") else f"({ok})"
             fix = f"{v} = {_SCALAR[ft.name]}({v}, {path}, _errs)"
@@ -271,8 +306,18 @@ def build_prelude(schema: Type, names: dict[str, str], *, strict: bool = False) 
             else:
                 lines += [f"if {v} is None: _errs.append(({path}, 'required field is missing'))",
                           f"else: {v} = {check}"]
-    if strict:
-        known = g.const(frozenset(f for f, _, _ in schema.fields))
-        lines += [f"for _k in inp.keys() - {known}:", "    _errs.append((str(_k), 'unknown field'))"]
-    lines.append("if _errs: raise InputError(_errs)")
-    return lines, _env(g)
+
+
+def _inlined(t: Type, at: tuple, names: dict) -> bool:
+    """Whether the object field at ``at`` is checked inline: ``names`` has a local for each of its fields."""
+    return t.name == "object" and bool(t.fields) and all(at + (f,) in names for f, _, _ in t.fields)
+
+
+def _locals_under(t: Type, at: tuple, names: dict) -> list[str]:
+    """The locals of every field inside the inlined object ``t`` at ``at``, nested ones too."""
+    out = []
+    for fname, ft, _ in t.fields:
+        out.append(names[at + (fname,)])
+        if _inlined(ft, at + (fname,), names):
+            out += _locals_under(ft, at + (fname,), names)
+    return out

@@ -153,3 +153,77 @@ def test_an_integer_too_large_for_a_float_or_to_print_is_an_input_error(engines,
             with pytest.raises(InputError) as e:
                 engine.decide(GOOD | {field: value}, now=NOW, backend=backend)
             assert e.value.problems == [(field, message + ("" if field != "wait" else " (at most ±1e+12)"))]
+
+
+# Nested objects are checked inline too, each field into its own local: an optional object
+# inside a required one, an object read whole (``is missing``), a list of objects (which
+# stays with the validator's helper) and an empty object.
+NESTED = {
+    "ruleset": "nested",
+    "version": "1",
+    "schema": {
+        "app": {"amount": "number", "kind": "enum(a, b)", "kyc?": {"score": "number", "ok": "bool?",
+                                                                   "doc": {"no": "string"}}},
+        "dev?": {"os": "string", "tags": "list<string>?"},
+        "items": "list<int>?",
+    },
+    "rules": [
+        {"id": "AMT", "when": "app.amount > 100 and app.kind == 'a'", "action": "review"},
+        {"id": "KYC", "when": "app.kyc is missing or app.kyc.score < 0.5", "action": "review"},
+        {"id": "OK", "when": "app.kyc.ok is present and app.kyc.doc.no == 'x'", "action": "review"},
+        {"id": "DEV", "when": "dev is present and dev.os in ['ios'] or count(coalesce(dev.tags, ['z'])) > 1",
+         "action": "review"},
+    ],
+    "decision": {"policy": "worst"},
+}
+
+NESTED_GOOD = {"app": {"amount": 200, "kind": "a", "kyc": {"score": 0.4, "ok": True, "doc": {"no": "x"}}},
+               "dev": {"os": "ios", "tags": ["a", "b"]}}
+
+OBJECTS = st.one_of(ANY, st.fixed_dictionaries({}, optional={"score": ANY, "ok": ANY, "doc": ANY, "no": ANY,
+                                                             "os": ANY, "tags": ANY, "x": ANY}))
+
+
+@pytest.fixture(scope="module")
+def nested_engines(tmp_path_factory):
+    path = write_ruleset(tmp_path_factory.mktemp("nested"), NESTED)
+    return Engine.load(path), Engine.load(path, strict_input=True)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(app=st.dictionaries(st.sampled_from(["amount", "kind", "kyc", "other"]), OBJECTS, max_size=3),
+       kyc=st.dictionaries(st.sampled_from(["score", "ok", "doc", "other"]), OBJECTS, max_size=3),
+       top=st.dictionaries(st.sampled_from(["app", "dev", "items", "other"]), OBJECTS, max_size=2))
+def test_inline_checks_of_nested_objects_agree_with_the_validator(nested_engines, app, kyc, top):
+    base = NESTED_GOOD["app"]
+    data = {"app": base | app | ({"kyc": base["kyc"] | kyc} if kyc and "kyc" not in app else {}),
+            "dev": NESTED_GOOD["dev"]} | top
+    for engine in nested_engines:
+        assert _outcome(engine, data, "codegen") == _outcome(engine, data, "interpret"), data
+
+
+@pytest.mark.parametrize(("data", "fired", "problems"), [
+    (NESTED_GOOD, ("AMT", "KYC", "OK", "DEV"), None),
+    ({"app": {"amount": 50.0, "kind": "b"}}, ("KYC",), None),
+    ({"app": {"amount": 50, "kind": "b", "kyc": {"score": 1, "doc": {"no": "y"}}}, "dev": None}, (), None),
+    ({"app": {"amount": "x", "kind": "c", "kyc": {"doc": 5}}, "dev": [], "items": [1, None]},
+     None, ["app.amount", "app.kind", "app.kyc.score", "app.kyc.doc", "dev", "items[1]"]),
+    ({"dev": {"tags": ["a", 1]}}, None, ["app", "dev.os", "dev.tags[1]"]),
+])
+def test_nested_objects_are_normalised_and_reported_in_schema_order(nested_engines, data, fired, problems):
+    loose, strict = nested_engines
+    for engine in (loose, strict):
+        if problems is None:
+            assert engine.decide(data, now=NOW).fired == fired
+        else:
+            with pytest.raises(InputError) as e:
+                engine.decide(data, now=NOW)
+            assert [p for p, _ in e.value.problems] == problems
+
+
+def test_strict_input_names_unknown_fields_of_nested_objects_after_their_known_ones(nested_engines):
+    _, strict = nested_engines
+    data = {"app": NESTED_GOOD["app"] | {"zz": 1, "kyc": NESTED_GOOD["app"]["kyc"] | {"yy": 2}}, "dev": None}
+    with pytest.raises(InputError) as e:
+        strict.decide(data, now=NOW)
+    assert e.value.problems == [("app.kyc.yy", "unknown field"), ("app.zz", "unknown field")]
