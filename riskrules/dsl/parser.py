@@ -113,8 +113,19 @@ def parse_located(
     return transformer(locate).transform(tree), []
 
 
+#: texts shorter than this cannot grow the parser stack past MAX_PARSER_STACK: a token is
+#: at least one character and a shift pushes one state; a reduce never grows the stack
+#: (no rule is empty but the empty file's)
+_SHORT = MAX_PARSER_STACK - 8
+
+
 def _parse_guarded(lark: Lark, text: str):
-    """``lark.parse`` token by token, giving up as soon as nesting is hopeless."""
+    """``lark.parse``, giving up as soon as nesting is hopeless (token by token when it might be)."""
+    if len(text) < _SHORT:
+        try:
+            return lark.parse(text)
+        except UnexpectedInput:
+            pass  # parsed again below, so the error is the one a long text gets
     parser = lark.parse_interactive(text)
     stack = parser.parser_state.state_stack
     for token in parser.iter_parse():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lark import Token, v_args
+from lark import Token
 
 from . import ast as A
 from . import literals as L
@@ -38,7 +38,6 @@ def number(token: Token) -> float:
     return float(L.decode_int(token.value) if token.type == "INT" else L.decode_number(token.value))
 
 
-@v_args(meta=True)
 class RulesTransformer(ExprTransformer):
     """Expression nodes as in :class:`ExprTransformer`, plus the file's items."""
 

@@ -94,7 +94,7 @@ def schema_from_file(relative: str, base_file: str, sources: SourceCache, at: A.
     text, problems = read_source(path, sources, at, what="schema file")
     if text is None:
         return empty, problems
-    doc, problems = compose(text, path)
+    doc, problems = compose(text, path, comments=False)
     if problems:
         return empty, problems
     if doc.root is None:

@@ -5,7 +5,7 @@ so decoding here cannot fail. Every node gets a span from ``locate``.
 """
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
+from lark import Token, Tree
 
 from . import ast as A
 from . import literals as L
@@ -16,13 +16,17 @@ def _name_part(token: Token) -> str:
     return token.value[1:-1] if token.type == "QNAME" else token.value
 
 
-@v_args(meta=True)
-class ExprTransformer(Transformer):
-    """Builds expression, cell and type nodes."""
+class ExprTransformer:
+    """Builds expression, cell and type nodes: one method per rule name, ``(meta, children)``."""
 
     def __init__(self, locate: Locator) -> None:
-        super().__init__(visit_tokens=False)
         self.locate = locate
+
+    def transform(self, tree: Tree):
+        """The node for ``tree``, bottom-up (lark's ``Transformer`` wraps every call; this does not)."""
+        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children]
+        method = getattr(self, tree.data, None)
+        return Tree(tree.data, children, tree.meta) if method is None else method(tree.meta, children)
 
     # -- spans -------------------------------------------------------------
     def span(self, meta) -> A.Span:

@@ -264,7 +264,7 @@ def load_included_rules(relative: str, base_file: str, sources: SourceCache, at:
         from .rules_format import included_rules
 
         return included_rules(text, path, sources)
-    doc, problems = compose(text, path)
+    doc, problems = compose(text, path, comments=False)
     if problems:
         return [], problems
     if doc.root is None:

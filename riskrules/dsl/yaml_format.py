@@ -11,6 +11,7 @@ ruleset keeps that cache in ``ruleset.extra["sources"]`` for later stages.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -30,10 +31,12 @@ __all__ = ["load_ruleset", "load_yaml_text", "json_schema", "RulesetFile", "Incl
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def load_ruleset(path: str | os.PathLike, sources: SourceCache | None = None) -> A.Ruleset:
+def load_ruleset(path: str | os.PathLike, sources: SourceCache | None = None, *, comments: bool = True) -> A.Ruleset:
     """Load a ``.yaml``/``.yml`` or ``.rules`` ruleset file (and the files it names).
 
-    Raises :class:`RulesetError` with every diagnostic found.
+    ``comments=False`` skips collecting a YAML file's comments (only ``fmt`` prints them;
+    ``Engine.load`` does not need them). Raises :class:`RulesetError` with every
+    diagnostic found.
     """
     sources = sources if sources is not None else SourceCache()
     path = str(path)
@@ -48,10 +51,11 @@ def load_ruleset(path: str | os.PathLike, sources: SourceCache | None = None) ->
         from .rules_format import parse_rules_text
 
         return parse_rules_text(text, path, sources=sources)
-    return load_yaml_text(text, path, sources=sources)
+    return load_yaml_text(text, path, sources=sources, comments=comments)
 
 
-def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | None = None) -> A.Ruleset:
+def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | None = None,
+                   comments: bool = True) -> A.Ruleset:
     """Load a YAML ruleset from ``text``; files it names are read relative to ``path``."""
     sources = sources if sources is not None else SourceCache()
     text = normalise(text)
@@ -59,14 +63,14 @@ def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | No
     if len(text) > MAX_FILE_BYTES:
         raise RulesetError([error("E112", f"ruleset is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
                                   A.Span.unknown(path))], sources)
-    doc, problems = compose(text, path)
+    doc, problems = compose(text, path, comments=comments)
     if problems:
         raise RulesetError(problems, sources)
     if doc.root is None:
         raise RulesetError([error("E114", "empty ruleset file: missing key 'ruleset'", A.Span.unknown(path))], sources)
     spec, problems = validate_file(doc, M.RulesetFile)
     b = YamlBuilder(doc, sources)
-    with collecting() as in_expressions:  # `#` comments inside expression strings
+    with collecting() if comments else contextlib.nullcontext([]) as in_expressions:  # `#` inside expressions
         includes, included_rules = b.includes()
         parts = dict(
             schema=b.schema(), lists=b.lists(), features=b.features(), models=b.models(), outcomes=b.outcomes(),
@@ -75,10 +79,12 @@ def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | No
     problems += b.diags
     if problems or spec is None:
         raise RulesetError(problems, sources)
-    found = doc.comments + [c for c in in_expressions if c.span.file == path]
-    comments = attach(found, yaml_anchors(doc), text.split("\n"))
+    extra = {"sources": sources}
+    if comments:
+        found = doc.comments + [c for c in in_expressions if c.span.file == path]
+        extra["comments"] = attach(found, yaml_anchors(doc), text.split("\n"))
     return A.Ruleset(
         name=b.text(("ruleset",), spec.ruleset), version=b.text(("version",), spec.version), span=doc.span(doc.root), description=spec.description,
         on_error=spec.on_error, tests=spec.tests, includes=includes, source=path,
-        extra={"sources": sources, "comments": comments}, **parts,
+        extra=extra, **parts,
     )

@@ -46,12 +46,6 @@ class _ComposingLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.alias_count = 0
-        self.gaps = GapComments(stream)
-
-    def get_token(self):
-        token = super().get_token()
-        self.gaps.feed(token)  # the comments between tokens, for fmt
-        return token
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -59,6 +53,19 @@ class _ComposingLoader(yaml.SafeLoader):
             if self.alias_count > MAX_ALIASES:
                 raise _TooManyAliases(self.peek_event().start_mark)
         return super().compose_node(parent, index)
+
+
+class _CommentingLoader(_ComposingLoader):
+    """... and finds the comments between the tokens it reads, for fmt."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.gaps = GapComments(stream)
+
+    def get_token(self):
+        token = super().get_token()
+        self.gaps.feed(token)
+        return token
 
 
 @dataclass
@@ -106,18 +113,22 @@ class YamlDoc:
         return mapped_locator(self.file, self.index, offsets)
 
 
-def compose(text: str, file: str) -> tuple[YamlDoc, list[Diagnostic]]:
-    """Compose ``text`` safely; return the document and any E110/E111/E118 problems."""
+def compose(text: str, file: str, *, comments: bool = True) -> tuple[YamlDoc, list[Diagnostic]]:
+    """Compose ``text`` safely; return the document and any E110/E111/E118 problems.
+
+    ``comments=False`` leaves ``doc.comments`` empty (only fmt prints them).
+    """
     doc = YamlDoc(file, text, index=LineIndex(text))
     try:
         # the reader rejects control characters as it is built, so it is built in here
-        loader = _ComposingLoader(text)
+        loader = _CommentingLoader(text) if comments else _ComposingLoader(text)
     except yaml.reader.ReaderError as e:
         return doc, [_control_character(doc, e)]
     try:
         doc.root = loader.get_single_node()
-        loader.gaps.finish()
-        doc.comments = loader.gaps.comments(file, doc.index)
+        if comments:
+            loader.gaps.finish()
+            doc.comments = loader.gaps.comments(file, doc.index)
     except _TooManyAliases as e:
         return doc, [error("E111", f"more than {MAX_ALIASES} YAML aliases", _mark_span(doc, e.mark),
                            hint="write the values out; aliases are limited to keep loading cheap")]

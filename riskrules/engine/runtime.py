@@ -250,7 +250,7 @@ class Engine:
 def _build(path: Path, strict_input: bool) -> _Loaded:
     from ..dsl.yaml_format import load_ruleset
 
-    rs = load_ruleset(path)
+    rs = load_ruleset(path, comments=False)  # comments are for fmt
     prog, diags = check(rs, base_dir=path.parent)
     if prog is None:
         raise RulesetError(diags, rs.extra.get("sources"))
