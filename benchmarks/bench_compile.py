@@ -8,14 +8,18 @@ well under a tenth of the rules. Reported: ``Engine.load`` time (parse + check +
 compile, median of 5, with the three stages timed separately), the memory the
 loaded engine keeps (tracemalloc snapshot diff, tracemalloc peak during the
 load, and the RSS delta) and the per-decision time of ``decide()`` on it.
+``--against DIR`` also times ``Engine.load`` of another checkout (a baseline, e.g.
+the main branch) against this one, in two child processes taking turns, so the
+ratio holds on a loaded machine (CPU time as well as wall time).
 
-    python benchmarks/bench_compile.py [--quick]
+    python benchmarks/bench_compile.py [--quick] [--against DIR]
 """
 from __future__ import annotations
 
 import datetime as dt
 import gc
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -172,10 +176,73 @@ def generate_input(rnd: random.Random) -> dict:
 
 
 def main() -> int:
+    against = None
+    if "--against" in sys.argv:  # C.parse_args knows only --quick
+        i = sys.argv.index("--against")
+        against = Path(sys.argv[i + 1]).resolve()
+        del sys.argv[i:i + 2]
     args = C.parse_args(__doc__.splitlines()[0])
     C.wait_for_parser()
     with tempfile.TemporaryDirectory(prefix="rr-bench-compile-") as tmp:
+        if against is not None:
+            compare_loads(against, Path(tmp), 5 if args.quick else 11)
         return run(args, Path(tmp))
+
+
+# A child process: imports riskrules from the checkout argv[1], loads the small ruleset
+# (imports, grammar), then one Engine.load of argv[2] per line on stdin: "wall cpu".
+_CHILD = """
+import gc, sys, time
+sys.path.insert(0, sys.argv[1])
+from riskrules import Engine
+Engine.load(sys.argv[3])
+for _ in sys.stdin:
+    gc.collect()
+    w, c = time.perf_counter(), time.process_time()
+    Engine.load(sys.argv[2])
+    print(time.perf_counter() - w, time.process_time() - c, flush=True)
+"""
+
+
+def compare_loads(other: Path, tmp: Path, rounds: int) -> None:
+    """Engine.load of the 1,000 rules by this checkout and by ``other``, taking turns."""
+    path, small = tmp / "generated1000.yaml", tmp / "small.yaml"
+    write_rulesets(path, small)
+    trees = {"this checkout": C.ROOT, f"{other}": other}
+    procs = {name: subprocess.Popen([sys.executable, "-c", _CHILD, str(root), str(path), str(small)],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for name, root in trees.items()}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+    try:
+        for i in range(rounds + 1):  # the first round warms up
+            for name, proc in procs.items():
+                proc.stdin.write("\n")
+                proc.stdin.flush()
+                wall, cpu = map(float, proc.stdout.readline().split())
+                if i:
+                    times[name].append((wall, cpu))
+    finally:
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait()
+    ours, theirs = (times[n] for n in trees)
+    rows = []
+    for k, what in ((0, "wall"), (1, "CPU")):
+        a, b = [t[k] for t in ours], [t[k] for t in theirs]
+        rows += [[f"Engine.load, {what}: this checkout", f"{C.median(a) * 1000:,.0f} ms", C.spread(a),
+                  f"{C.median(a) / C.median(b):.2f}x"],
+                 [f"  {other}", f"{C.median(b) * 1000:,.0f} ms", C.spread(b), "1.00x"]]
+    C.print_table(f"Engine.load of 1,000 rules, two checkouts taking turns, median of {rounds} — {C.environment()}",
+                  ["what", "median", "±IQR/2", "vs baseline"], rows)
+
+
+def write_rulesets(path: Path, small: Path) -> dict:
+    """The generated ruleset at ``path``, its first 3 rules at ``small``; returns the document."""
+    doc = generate_ruleset()
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    small.write_text(yaml.safe_dump(dict(doc, rules=doc["rules"][:3]), allow_unicode=True, sort_keys=False),
+                     encoding="utf-8")
+    return doc
 
 
 def run(args, tmp: Path) -> int:
@@ -186,12 +253,8 @@ def run(args, tmp: Path) -> int:
 
     loads = 3 if args.quick else 5
     now = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone.utc)
-    path = tmp / "generated1000.yaml"
-    doc = generate_ruleset()
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    small = tmp / "small.yaml"
-    small.write_text(yaml.safe_dump(dict(doc, rules=doc["rules"][:3]), allow_unicode=True, sort_keys=False),
-                     encoding="utf-8")
+    path, small = tmp / "generated1000.yaml", tmp / "small.yaml"
+    doc = write_rulesets(path, small)
     Engine.load(small)  # imports, grammar and registry set-up are not the ruleset's cost
 
     # memory first, in a process that has loaded nothing big yet
