@@ -80,6 +80,10 @@ def yaml_scalar_offsets(source: str, start: int, end: int, style: str | None, va
     of double-quoted scalars map to their backslash. One extra entry points
     just past the value.
     """
+    if style not in ("|", ">"):
+        inner = (start + 1, end - 1) if style in ('"', "'") else (start, end)
+        if source[inner[0]:inner[1]] == value:  # written as it reads (no folding or escapes): one to one
+            return list(range(inner[0], inner[1] + 1))
     raw_end = end
     p = start
     if style in ("|", ">"):
