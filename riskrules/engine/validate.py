@@ -251,7 +251,7 @@ def build_prelude(schema: Type, names: dict, *, strict: bool = False) -> tuple[l
     lists go through the validator's helper functions.
     """
     g = _Gen(strict, prefix="v")
-    lines = ["if not isinstance(inp, Mapping):",
+    lines = ["if type(inp) is not DICT and not isinstance(inp, Mapping):",
              "    raise InputError([('', 'expected an object, got ' + _describe(inp))])",
              "_errs = []; _get = inp.get"]
     _prelude_fields(g, schema, (), names, "_get", lines)
