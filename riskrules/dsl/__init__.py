@@ -8,7 +8,7 @@ Public API (imported lazily, so ``import riskrules`` stays cheap):
 
 * ``parse_expression(text, *, file, line, col)``, ``parse_cell(...)``,
   ``parse_type(...)``, ``parse_rules_text(text, path)``   — :mod:`.parser`
-* ``load_ruleset(path, sources=None)``, ``load_yaml_text(text, path)``,
+* ``load_ruleset(path, sources=None, *, comments=True)``, ``load_yaml_text(text, path)``,
   ``json_schema()``                                        — :mod:`.yaml_format`
 * ``format_expr``, ``format_cell``, ``format_rules``, ``format_yaml``,
   ``strip_spans``, ``same_ast``                            — :mod:`.fmt`
