@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from riskrules.dsl import ast as A
-from riskrules.dsl.comments import UNPLACED_NOTE, Comment
+from riskrules.dsl.comments import UNPLACED_NOTE, Comment, comments_of
 from riskrules.dsl.fmt import format_rules, format_yaml, same_ast
 from riskrules.dsl.parser import parse_rules_text
 from riskrules.dsl.yaml_format import load_ruleset, load_yaml_text
@@ -201,3 +201,13 @@ def test_origination_ruleset_keeps_all_its_comments():
         text = fmt(rs, kind)
         assert comment_lines(text) == written
         assert fmt(reload(text, kind, ORIGINATION), kind) == text
+
+
+@pytest.mark.parametrize("name", ["comments.yaml", "origination.yaml"])
+def test_loading_without_comments_gives_the_same_ruleset_and_no_comments(name):
+    """Engine.load reads rulesets with comments=False (only fmt prints comments)."""
+    with_comments = load_ruleset(FIXTURES / name)
+    without = load_ruleset(FIXTURES / name, comments=False)
+    assert same_ast(with_comments, without)
+    assert without.rules == with_comments.rules  # spans too
+    assert comments_of(with_comments) and not comments_of(without)
