@@ -173,7 +173,9 @@ NESTED = {
         {"id": "OK", "when": "app.kyc.ok is present and app.kyc.doc.no == 'x'", "action": "review"},
         {"id": "DEV", "when": "dev is present and dev.os in ['ios'] or count(coalesce(dev.tags, ['z'])) > 1",
          "action": "review"},
+        {"id": "WHOLE", "when": "kyc_whole is missing", "action": "review"},
     ],
+    "features": {"kyc_whole": "app.kyc"},  # an object read whole: rebuilt from the locals
     "decision": {"policy": "worst"},
 }
 
@@ -204,7 +206,7 @@ def test_inline_checks_of_nested_objects_agree_with_the_validator(nested_engines
 
 @pytest.mark.parametrize(("data", "fired", "problems"), [
     (NESTED_GOOD, ("AMT", "KYC", "OK", "DEV"), None),
-    ({"app": {"amount": 50.0, "kind": "b"}}, ("KYC",), None),
+    ({"app": {"amount": 50.0, "kind": "b"}}, ("KYC", "WHOLE"), None),
     ({"app": {"amount": 50, "kind": "b", "kyc": {"score": 1, "doc": {"no": "y"}}}, "dev": None}, (), None),
     ({"app": {"amount": "x", "kind": "c", "kyc": {"doc": 5}}, "dev": [], "items": [1, None]},
      None, ["app.amount", "app.kind", "app.kyc.score", "app.kyc.doc", "dev", "items[1]"]),
