@@ -19,7 +19,7 @@ from .irtext import show
 from .models import ModelError, load_model
 from .program import ModelIR, Program, RowIR, RuleIR, TableIR
 from .resolve import DECISION, MODEL_INPUT, REVIEW, RULE, TABLE, Resolver, Scope
-from .types import ANY, BOOL, NULL, SCALARS, STRING, Type, enum_of, list_of, object_of, unify
+from .types import ANY, BOOL, NULL, SCALARS, STRING, Type, decimal_of, enum_of, list_of, object_of, unify
 
 
 def schema_type(schema: A.Schema) -> Type:
@@ -33,6 +33,8 @@ def _type(t: A.TypeRef) -> Type:
         return list_of(_type(t.item) if t.item else ANY)
     if t.name == "object":
         return object_of((f.name, _type(f.type), f.optional) for f in t.fields)
+    if t.name == "decimal" and t.scale is not None:
+        return decimal_of(t.scale)
     return SCALARS.get(t.name, ANY)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import json
+from decimal import Decimal
 import os
 import threading
 from pathlib import Path
@@ -149,7 +150,15 @@ def _jsonable(v):
         return v.total_seconds()
     if isinstance(v, float) and v != v:
         return None
+    if isinstance(v, Decimal):
+        return decimal_text(v)
     return v
+
+
+def decimal_text(v: Decimal) -> str:
+    """Exact money in JSON: a string with its digits, ``"12.50"``, never exponent form, so no
+    consumer reads it as a binary float."""
+    return format(v, "f")
 
 
 class _Loaded:
