@@ -13,14 +13,24 @@ model a row never needed gives that row no reasons.
 
 A builtin without a vectorised form runs per row (``map_elements``); that is
 listed by :func:`describe` (``riskrules compile --show --backend batch``).
+
+Exact money is a ``Decimal(38, s)`` column at the scale the checker fixed.
+Comparisons, ``-x``, ``if`` and ``coalesce`` are vectorised; ``+ - *`` and
+every call with a decimal argument or result run per row through the same
+functions as per event (``functions/money.py``), because polars' own decimal
+arithmetic keeps the larger scale under ``*`` (12.50 * 0.021 is 0.262, not
+0.26250) and stops the whole query on an overflow, where per event that row's
+rule faults.
 """
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import polars as pl
 
 from . import functions, ir, irtext
+from .functions import money
 from .batch_input import INPUT_ERROR, DataError, polars_type, prepare  # noqa: F401 - DataError: what decide_frame raises
 from .functions._common import now_expr
 from .program import Program
@@ -106,7 +116,17 @@ class _Gen:
             return pl.lit(v, dtype=pl.Int64)
         if isinstance(v, float):
             return pl.lit(v, dtype=pl.Float64)
+        if isinstance(v, Decimal):
+            return pl.lit(v, dtype=pl.Decimal(38, max(0, -v.as_tuple().exponent)))
         return pl.lit(v)
+
+    def fitted(self, value, eff, t):
+        """A decimal value at the scale of ``t``; where that needs more than 38 digits the row
+        faults, as ``money.fit`` does per event."""
+        if not t.is_decimal:
+            return value, eff
+        out = value.cast(polars_type(t), strict=False)
+        return out, _merge(eff, {FAULT: value.is_not_null() & out.is_null()})
 
     def x_Const(self, n):
         return self.lit(n.value, n.type), {}
@@ -177,6 +197,9 @@ class _Gen:
         if op == "neg":
             v, e = self.x(n.args[0])
             return -v, e
+        if n.type.is_decimal:  # exact: per row (see the module docstring)
+            vals, present, eff = self.guarded(n.args)
+            return self._per_row(n, None, vals, present, eff, money.OPS[op], n.type.scale)
         (a, b), present, eff = self.guarded(n.args)
         if op in _CMP:
             return _truth(getattr(a, _CMP[op])(b)), eff
@@ -212,7 +235,7 @@ class _Gen:
             if n.item.type.is_numeric:
                 item = item.cast(pl.Float64)
                 values = [float(v) for v in values]
-            if n.item.type.name == "datetime":
+            if n.item.type.name == "datetime" or n.item.type.is_decimal:
                 hit = pl.any_horizontal([item == self.lit(v, n.item.type) for v in values]) if values else pl.lit(False)
             else:
                 hit = item.is_in(values) if values else pl.lit(False)
@@ -232,15 +255,15 @@ class _Gen:
 
     def x_If(self, n):
         c, ec = self.x(n.cond)
-        t, et = self.x(n.then)
-        o, eo = self.x(n.other)
+        t, et = self.fitted(*self.x(n.then), n.type)
+        o, eo = self.fitted(*self.x(n.other), n.type)
         tc = _truth(c)
         return pl.when(tc).then(t).otherwise(o), _merge(ec, _gate(et, tc), _gate(eo, ~tc))
 
     def x_Coalesce(self, n):
         vals, eff, reach = [], {}, None
         for a in n.args:
-            v, e = self.x(a)
+            v, e = self.fitted(*self.x(a), n.type)
             vals.append(v)
             eff = _merge(eff, _gate(e, reach))
             if not a.nullable:
@@ -277,6 +300,10 @@ class _Gen:
             vals, present, eff = [v for v, _ in pairs], None, _merge(*[e for _, e in pairs])
         else:
             vals, present, eff = self.guarded(n.args)
+        if n.type.is_decimal or any(a.type.is_decimal for a in n.args):  # exact money: per row
+            lits = [a.value if isinstance(a, ir.Const) else None for a in n.args]
+            return self._per_row(n, fn, vals, present, eff, fn.impl,
+                                 n.type.scale if n.type.is_decimal else None, lits)
         literal = all(isinstance(n.args[i], ir.Const) for i in fn.literal_params)
         head = [now_expr(self.now)] if fn.context == "now" else []
         if fn.polars is not None and literal:
@@ -294,20 +321,27 @@ class _Gen:
             return value, eff
         return self._per_row(n, fn, vals, present, eff)
 
-    def _per_row(self, n, fn, vals, present, eff):
-        """No vectorised form: call the implementation row by row, catching faults."""
-        self.per_row.append(n.func)
-        impl, now, null_safe = fn.impl, self.now, fn.null_safe
-        ctx = (now,) if fn.context == "now" else ()
+    def _per_row(self, n, fn, vals, present, eff, impl=None, scale=None, lits=None):
+        """No vectorised form: call the implementation row by row, catching faults.
+
+        ``impl`` overrides the builtin's (``fn`` is None for an operator); a decimal result is
+        brought to ``scale``; ``lits`` gives literal arguments as written (not as a column holds them)."""
+        self.per_row.append(n.func if fn is not None else f"decimal {n.op}")
+        impl, now = impl or fn.impl, self.now
+        null_safe = fn is not None and fn.null_safe
+        ctx = (now,) if fn is not None and fn.context == "now" else ()
+        extra = (scale,) if fn is None else ()
         names = [f"a{i}" for i in range(len(vals))]
         rtype = polars_type(n.type) if n.type.name not in ("any", "null") else pl.String
 
         def call(row):
-            args = [row[k] for k in names]
+            row = row or {}  # polars hands a struct of nulls over as None
+            args = [row.get(k) if lits is None or lits[i] is None else lits[i] for i, k in enumerate(names)]
             if not null_safe and any(a is None for a in args):
                 return {"v": None, "f": False}
             try:
-                return {"v": impl(*ctx, *args), "f": False}
+                v = impl(*ctx, *args, *extra)
+                return {"v": v if scale is None or fn is None else money.fit(v, scale), "f": False}
             except Exception:  # a fault of the calling rule, as per event
                 return {"v": None, "f": True}
 
@@ -683,14 +717,14 @@ def _table(g: _Gen, name, tab):
                     used[key[2:]] = _or(used.get(key[2:]), val if reach is None else (reach & val))
             reach = _and(reach, _truth(v))
             m = m & _truth(v)
-        outs = [g.x(o) for o in row.outputs]
+        outs = [g.fitted(*g.x(o), t) for o, t in zip(row.outputs, tab.output_types)]
         for _, e in outs:
             for key, val in e.items():
                 if key.startswith("m:"):
                     used[key[2:]] = _or(used.get(key[2:]), m & val)
         ofault = _merge(*[e for _, e in outs]).get(FAULT)
         matches.append((m, rfault, [v for v, _ in outs], ofault))
-    defaults = [g.x(d) for d in tab.default] if tab.default is not None else []
+    defaults = [g.fitted(*g.x(d), t) for d, t in zip(tab.default, tab.output_types)] if tab.default is not None else []
     default = [v for v, _ in defaults] if defaults else [pl.lit(None)] * n_out
     default_eff = _merge(*[e for _, e in defaults]) if defaults else {}
     pre = []
