@@ -19,9 +19,9 @@ from ._common import null_if_any_null, int_or_number, common_ordered_type, commo
 INT_LIMIT = 2**63  # floor/ceil results must fit a 64-bit integer column
 
 
-@builtin("abs", [NUMBER], int_or_number, polars=lambda x: x.abs())
+@builtin("abs", [ANY], int_or_number, polars=lambda x: x.abs())
 def abs_(x):
-    """Absolute value; an int stays an int: `abs(balance_change)`."""
+    """Absolute value; an int stays an int, an amount an amount: `abs(balance_change)`."""
     return abs(x)
 
 
@@ -50,7 +50,7 @@ def _validate_digits(lits):
 
 
 def _round_type(args, lits):
-    if args[0].is_decimal:
+    if args[0].is_decimal or (args[0].name == "int" and 2 in lits):  # an int by a mode: an amount
         if 2 not in lits:
             raise ArgTypeError(f"say how a decimal rounds: round(x, {lits.get(1, 2)}, \"half_up\") "
                                "(or half_even, down, up, floor, ceiling)")
@@ -74,7 +74,7 @@ def round_(x, digits: int, mode: str | None = None):
     A decimal is rounded exactly, by the mode the rule names:
     `round(12.345d, 2, "half_even") == 12.34d`.
     """
-    if type(x) is Decimal:
+    if mode is not None:
         return round_to(x, digits, mode)
     if isinstance(x, int):
         return x
