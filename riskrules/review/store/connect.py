@@ -85,7 +85,7 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return format(value, "f")  # its digits, never exponent form: 0.00000000, not 0E-8
     if isinstance(value, (set, frozenset)):
         return sorted(value, key=repr)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
