@@ -123,6 +123,7 @@ class _Gen:
     def fitted(self, value, eff, t):
         """A decimal value at the scale of ``t``; where that needs more than 38 digits the row
         faults, as ``money.fit`` does per event."""
+        t = t.item if t.name == "list" and t.item is not None else t  # a collect table's values
         if not t.is_decimal:
             return value, eff
         out = value.cast(polars_type(t), strict=False)

@@ -209,7 +209,12 @@ def _models(rs: A.Ruleset, res: Resolver, base_dir: Path, diags) -> dict[str, Mo
         nodes = []
         for n in model.input_names:
             if n in declared:
-                nodes.append(res.lower(declared[n].expr, MODEL_INPUT))
+                node = res.lower(declared[n].expr, MODEL_INPUT)
+                if node is not None and node.type.is_decimal:  # models bin and weigh binary numbers
+                    diags.append(error("E203", f"model '{m.name}' input '{n}' is an amount ({node.type})",
+                                       declared[n].span, "convert it explicitly: number(x)"))
+                    node = None
+                nodes.append(node)
         if missing or extra or any(x is None for x in nodes):
             continue
         version = m.version or model.version

@@ -161,6 +161,7 @@ class _Gen:
 
     def fitted(self, code: str, node, t) -> str:
         """``code`` brought to the scale of the decimal type ``t`` (an int or a narrower decimal branch)."""
+        t = t.item if t.name == "list" and t.item is not None else t  # a collect table's values
         if not t.is_decimal or node.type == t:
             return code
         self.consts["D_fit"] = money.fit

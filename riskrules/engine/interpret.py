@@ -155,7 +155,8 @@ class _Run:
 
 def _fit(tab, values) -> tuple:
     """A row's outputs, a decimal one at its column's scale (as the generated code does)."""
-    return tuple(money.fit(v, t.scale) if t.is_decimal else v for v, t in zip(values, tab.output_types))
+    types = (t.item if t.name == "list" and t.item is not None else t for t in tab.output_types)  # collect
+    return tuple(money.fit(v, t.scale) if t.is_decimal else v for v, t in zip(values, types))
 
 
 def _cell_bound(prog) -> frozenset[int]:

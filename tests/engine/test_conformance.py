@@ -66,7 +66,12 @@ def _amounts_as_text(outs: dict) -> dict:
     """Table outputs with each amount as its JSON text ("12.50"), as the cases write them."""
     from riskrules.engine.runtime import decimal_text
 
-    return {k: decimal_text(v) if isinstance(v, Decimal) else v for k, v in outs.items()}
+    def text(v):
+        if isinstance(v, list):
+            return [text(x) for x in v]
+        return decimal_text(v) if isinstance(v, Decimal) else v
+
+    return {k: text(v) for k, v in outs.items()}
 
 
 def _check_batch(engine, data, now, exp):
@@ -87,5 +92,5 @@ def _check_batch(engine, data, now, exp):
     for table, outs in d.tables.items():
         for k, v in outs.items():
             assert b[f"table:{table}.{k}"] == v
-            if isinstance(v, Decimal):  # the same digits after the point, not only an equal value
+            if isinstance(v, (Decimal, list)):  # the same digits after the point, not only an equal value
                 assert str(b[f"table:{table}.{k}"]) == str(v)
