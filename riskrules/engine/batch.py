@@ -15,12 +15,13 @@ A builtin without a vectorised form runs per row (``map_elements``); that is
 listed by :func:`describe` (``riskrules compile --show --backend batch``).
 
 Exact money is a ``Decimal(38, s)`` column at the scale the checker fixed.
-Comparisons, ``-x``, ``if`` and ``coalesce`` are vectorised; ``+ - *`` and
-every call with a decimal argument or result run per row through the same
-functions as per event (``functions/money.py``), because polars' own decimal
-arithmetic keeps the larger scale under ``*`` (12.50 * 0.021 is 0.262, not
-0.26250) and stops the whole query on an overflow, where per event that row's
-rule faults.
+Comparisons, ``-x``, ``if`` and ``coalesce`` are vectorised, and so are
+``+ - *`` on rows far from 38 digits: the operands are first cast so that
+polars' result scale (the larger one, so 12.50 * 0.021 would be 0.262) is the
+exact one. Rows near the limit, where polars would stop the whole query on an
+overflow while per event only that row's rule faults, and every call with a
+decimal argument or result, run per row through the same functions as per
+event (``functions/money.py``).
 """
 from __future__ import annotations
 
@@ -198,9 +199,9 @@ class _Gen:
         if op == "neg":
             v, e = self.x(n.args[0])
             return -v, e
-        if n.type.is_decimal:  # exact: per row (see the module docstring)
+        if n.type.is_decimal:  # exact (see the module docstring)
             vals, present, eff = self.guarded(n.args)
-            return self._per_row(n, None, vals, present, eff, money.OPS[op], n.type.scale)
+            return self._decimal_arith(n, vals, present, eff)
         (a, b), present, eff = self.guarded(n.args)
         if op in _CMP:
             return _truth(getattr(a, _CMP[op])(b)), eff
@@ -321,6 +322,51 @@ class _Gen:
                 value = pl.when(present).then(value)
             return value, eff
         return self._per_row(n, fn, vals, present, eff)
+
+    def _decimal_arith(self, n, vals, present, eff):
+        """``a + b``, ``a - b``, ``a * b`` on amounts: vectorised where the result is far from 38
+        digits (a bound on the operands, so no row can overflow), per row, exactly, elsewhere."""
+        a, b = vals
+        scales = [x.type.scale if x.type.is_decimal else 0 for x in n.args]
+        s = n.type.scale
+        if n.op == "*":  # polars keeps the larger scale: give `a` the product's, so nothing is cut
+            a, b = a.cast(pl.Decimal(38, s), strict=False), b.cast(pl.Decimal(38, scales[1]), strict=False)
+            # unscaled operands below 1e18 each: their i128 product stays below 1e36
+            near = [(x.cast(pl.Float64).abs() * 10.0 ** sc) >= 1e18 for x, sc in ((a, s), (b, scales[1]))]
+        else:
+            a, b = a.cast(pl.Decimal(38, s), strict=False), b.cast(pl.Decimal(38, s), strict=False)
+            near = [(x.cast(pl.Float64).abs() * 10.0 ** s) >= 4e37 for x in (a, b)]
+        # a cast past 38 digits is null (so is `near`): that row goes per row too, and faults there
+        slow = (near[0] | near[1]).fill_null(True) & vals[0].is_not_null() & vals[1].is_not_null()
+        fast_a, fast_b = pl.when(~slow).then(a), pl.when(~slow).then(b)
+        fast = {"+": fast_a + fast_b, "-": fast_a - fast_b, "*": fast_a * fast_b}[n.op].cast(polars_type(n.type))
+        exact, s_ = money.OPS[n.op], s
+        rtype = pl.Struct({"v": polars_type(n.type), "f": pl.Boolean})
+
+        def rows(batch: pl.Series) -> pl.Series:
+            frame = batch.struct.unnest()
+            n_rows = len(frame)
+            v = pl.Series("v", [None] * n_rows, dtype=rtype.fields[0].dtype)
+            f = pl.Series("f", [False] * n_rows, dtype=pl.Boolean)
+            idx = frame.select(pl.col("a").is_not_null() & pl.col("b").is_not_null()).to_series().arg_true()
+            got, bad = [], []
+            for i in idx.to_list():  # only the rows near 38 digits: rare
+                try:
+                    got.append((i, exact(frame["a"][i], frame["b"][i], s_)))
+                except Exception:  # a fault of the calling rule, as per event
+                    bad.append(i)
+            if got:
+                v = v.scatter([i for i, _ in got], pl.Series([x for _, x in got], dtype=rtype.fields[0].dtype))
+            if bad:
+                f = f.scatter(bad, True)
+            return pl.DataFrame([v, f]).to_struct("out")
+
+        self.per_row.append(f"decimal {n.op} (near 38 digits)")
+        out = pl.struct([pl.when(slow).then(vals[0]).alias("a"), pl.when(slow).then(vals[1]).alias("b")]) \
+            .map_batches(rows, return_dtype=rtype)
+        value = pl.when(slow).then(out.struct.field("v")).otherwise(fast)
+        f = slow & _truth(out.struct.field("f"))
+        return value, _merge(eff, {FAULT: f if present is None else (present & f)})
 
     def _per_row(self, n, fn, vals, present, eff, impl=None, scale=None, lits=None):
         """No vectorised form: call the implementation row by row, catching faults.

@@ -141,7 +141,8 @@ def money_expr():
     )
 
 
-amounts = st.one_of(st.decimals(-1000, 1000, places=2).map(str), st.sampled_from(["0.00", "99999999999999999999.99"]))
+amounts = st.one_of(st.decimals(-1000, 1000, places=2).map(str), st.sampled_from(["0.00", "99999999999999999999.99", "999999999999999999999999999999999999.99",
+                                                                             "-999999999999999999.99"]))
 money_inputs = st.fixed_dictionaries({"a": st.fixed_dictionaries({
     "i": st.integers(-3, 3), "m": amounts,
     "n": st.one_of(st.none(), st.decimals(-10, 10, places=3).map(str)),

@@ -13,7 +13,7 @@ import polars as pl
 
 from ..types import ANY, INT, NUMBER, STRING, decimal_of
 from . import ArgTypeError, builtin
-from .money import MODES, round_to
+from .money import EXACT, MODES, round_to
 from ._common import null_if_any_null, int_or_number, common_ordered_type, common_type
 
 INT_LIMIT = 2**63  # floor/ceil results must fit a 64-bit integer column
@@ -22,7 +22,7 @@ INT_LIMIT = 2**63  # floor/ceil results must fit a 64-bit integer column
 @builtin("abs", [ANY], int_or_number, polars=lambda x: x.abs())
 def abs_(x):
     """Absolute value; an int stays an int, an amount an amount: `abs(balance_change)`."""
-    return abs(x)
+    return EXACT.abs(x) if type(x) is Decimal else abs(x)  # abs() would round to 28 digits
 
 
 @builtin("min", [ANY], common_ordered_type, variadic=True,

@@ -85,7 +85,8 @@ def mul(a, b, scale: int):
 
 
 def neg(a, scale: int):
-    return fit(-a, scale)
+    # `-a` would round to the thread's context (28 digits by default): the exact context negates
+    return fit(EXACT.minus(Decimal(a) if type(a) is int else a), scale)
 
 
 #: the operators of exact arithmetic, as the backends call them: (operands..., scale of the result)
