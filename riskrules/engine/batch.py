@@ -306,7 +306,7 @@ class _Gen:
             lits = [a.value if isinstance(a, ir.Const) else None for a in n.args]
             return self._per_row(n, fn, vals, present, eff, fn.impl,
                                  n.type.scale if n.type.is_decimal else None, lits)
-        literal = all(isinstance(n.args[i], ir.Const) for i in fn.literal_params)
+        literal = all(isinstance(n.args[i], ir.Const) for i in fn.literal_params if i < len(n.args))
         head = [now_expr(self.now)] if fn.context == "now" else []
         if fn.polars is not None and literal:
             args = head + [n.args[i].value if i in fn.literal_params else v for i, v in enumerate(vals)]
