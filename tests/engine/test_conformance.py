@@ -92,5 +92,6 @@ def _check_batch(engine, data, now, exp):
     for table, outs in d.tables.items():
         for k, v in outs.items():
             assert b[f"table:{table}.{k}"] == v
-            if isinstance(v, (Decimal, list)):  # the same digits after the point, not only an equal value
+            amounts = isinstance(v, Decimal) or (isinstance(v, list) and any(isinstance(x, Decimal) for x in v))
+            if amounts:  # the same digits after the point, not only an equal value
                 assert str(b[f"table:{table}.{k}"]) == str(v)
