@@ -44,7 +44,8 @@ Why these choices:
   infinity is lost; a value that must survive exactly should not be a float.
 * **Decimals are strings.** Money is exact; a JSON number is read back as a binary
   float by almost every consumer, and ``0.1 + 0.2`` is not ``0.3``. The string is
-  ``str(d)``, which ``Decimal(text)`` reads back to the same value and scale.
+  ``format(d, "f")`` (``"0.00000000"``, never exponent form such as ``"0E-8"``), which
+  ``Decimal(text)`` reads back to the same value and scale.
 * **Huge integers are strings.** Python refuses to turn an integer of more than
   4,300 digits into text (a guard against quadratic conversion); writing one must
   not crash a log writer, and dropping it would lose data, so its exact digits go
@@ -122,7 +123,7 @@ def _other(value: Any) -> Any:
     if isinstance(value, float):
         return to_jsonable(float(value))
     if isinstance(value, Decimal):
-        return str(value) if value.is_finite() else None
+        return format(value, "f") if value.is_finite() else None
     if isinstance(value, dt.datetime):
         return assume_utc(value).isoformat()
     if isinstance(value, (dt.date, dt.time)):

@@ -43,7 +43,8 @@ NO_SPAN = Span("<builtin>", 1, 1, 1, 1)
 #:   string -> str, bool -> bool, null -> None,
 #:   duration -> datetime.timedelta, date -> datetime.date,
 #:   datetime -> datetime.datetime (timezone-aware; UTC when none is written)
-LITERAL_KINDS = ("int", "number", "string", "bool", "null", "duration", "date", "datetime")
+#:   decimal -> decimal.Decimal (written 12.50d; its digits after the point are kept)
+LITERAL_KINDS = ("int", "number", "string", "bool", "null", "duration", "date", "datetime", "decimal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,7 @@ Expr = Union[Literal, Name, Placeholder, Unary, Binary, ListLit, In, Between, Is
 # Input schema
 # --------------------------------------------------------------------------
 
-SCALAR_TYPES = ("int", "number", "string", "bool", "date", "datetime", "duration")
+SCALAR_TYPES = ("int", "number", "string", "bool", "date", "datetime", "duration", "decimal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,7 @@ class TypeRef:
     values: tuple[str, ...] = ()  # enum
     item: "TypeRef | None" = None  # list
     fields: tuple["Field", ...] = ()  # object
+    scale: int | None = None  # decimal(2); None: the default (2)
 
 
 @dataclass(frozen=True, slots=True)

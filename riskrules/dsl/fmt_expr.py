@@ -125,6 +125,8 @@ def format_literal(lit: A.Literal) -> str:
         return str(int(v))
     if kind == "number":
         return L.spell_number(float(v))
+    if kind == "decimal":
+        return L.spell_decimal(v)
     if kind == "string":
         return L.quote_string(v)
     if kind == "bool":

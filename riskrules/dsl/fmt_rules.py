@@ -112,6 +112,8 @@ def format_type(t: A.TypeRef, quote: bool) -> str:
         return "enum(" + ", ".join(values) + ")"
     if t.name == "list":
         return f"list<{format_type(t.item, quote)}>"
+    if t.scale is not None:
+        return f"{t.name}({t.scale})"
     return t.name
 
 

@@ -41,6 +41,7 @@ _LIST_NODES = frozenset(("args", "literals", "cell_in"))
 _DECODERS = {
     "INT": L.decode_int,
     "DECIMAL": L.decode_number,
+    "MONEY": L.decode_decimal,
     "STRING": L.decode_string,
     "DURATION": L.decode_duration,
     "DATE": L.decode_date,

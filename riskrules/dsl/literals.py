@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 
 from .._common.time import assume_utc, parse_datetime
 
@@ -38,6 +39,8 @@ def literal_kind(value) -> str:
         return "int"
     if isinstance(value, float):
         return "number"
+    if isinstance(value, Decimal):
+        return "decimal"
     if isinstance(value, dt.datetime):
         return "datetime"
     if isinstance(value, dt.date):
@@ -70,6 +73,25 @@ def decode_number(text: str) -> float:
     if not math.isfinite(value):
         raise LiteralError("E102", f"number {text} is out of range")
     return value
+
+
+#: a decimal literal holds at most this many digits (what every backend holds exactly)
+MAX_DECIMAL_DIGITS = 38
+
+
+def decode_decimal(text: str) -> Decimal:
+    """``12.50d`` -> ``Decimal("12.50")``: exact, with the digits after the point as written."""
+    value = Decimal(text[:-1].replace("_", ""))
+    if len(value.as_tuple().digits) > MAX_DECIMAL_DIGITS:
+        raise LiteralError("E102", f"decimal {text} has more than {MAX_DECIMAL_DIGITS} digits")
+    return abs(value) if not value else value  # -0.00d is 0.00d
+
+
+def spell_decimal(value: Decimal) -> str:
+    """The literal of a decimal, its scale kept: ``Decimal("12.50")`` -> ``12.50d``."""
+    if not value.is_finite() or value.as_tuple().exponent >= 0:
+        raise ValueError(f"{value!r} has no decimal literal spelling (it needs digits after the point)")
+    return f"{value:f}d"
 
 
 def decode_duration(text: str) -> dt.timedelta:

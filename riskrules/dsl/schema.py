@@ -27,7 +27,7 @@ from .yaml_safe import YamlDoc, compose
 TYPE_WORDS = A.SCALAR_TYPES + ("enum", "list")
 #: names other languages use, for the hint
 _TYPE_ALIASES = {
-    "integer": "int", "integr": "int", "long": "int", "float": "number", "double": "number", "decimal": "number",
+    "integer": "int", "integr": "int", "long": "int", "float": "number", "double": "number", "money": "decimal",
     "numeric": "number", "str": "string", "text": "string", "boolean": "bool", "timestamp": "datetime",
     "time": "datetime", "timedelta": "duration", "interval": "duration", "array": "list", "object": "a nested mapping",
 }
@@ -53,6 +53,9 @@ def check_type_names(t: A.TypeRef) -> list[Diagnostic]:
                 stack.append(t.item)
         elif t.name not in TYPE_WORDS:
             found.append(error("E117", f"unknown type '{t.name}'", t.span, hint=_type_hint(t.name)))
+        elif t.scale is not None and (t.name != "decimal" or not 0 <= t.scale <= 38):
+            found.append(error("E117", f"'{t.name}({t.scale})' is not a type", t.span,
+                               hint="decimal(s) takes the digits after the point, 0 to 38; other types take none"))
     return found
 
 

@@ -18,6 +18,7 @@ TERMINAL_NAMES = {
     "QNAME": "a `quoted` name",
     "INT": "an integer",
     "DECIMAL": "a number",
+    "MONEY": "a decimal amount",
     "STRING": "a string",
     "DURATION": "a duration",
     "DATE": "a date",
@@ -27,7 +28,7 @@ TERMINAL_NAMES = {
 
 #: terminals that can start an expression; when all the important ones are
 #: expected, the message says "an expression" instead of listing them
-_OPERAND_START = {"NAME", "QNAME", "INT", "DECIMAL", "STRING", "DURATION", "DATE", "DATETIME",
+_OPERAND_START = {"NAME", "QNAME", "INT", "DECIMAL", "MONEY", "STRING", "DURATION", "DATE", "DATETIME",
                   "TRUE", "FALSE", "NULL", "LPAR", "LSQB", "MINUS", "NOT", "IF"}
 _OPERAND_CORE = {"NAME", "INT", "STRING"}
 _MAX_LISTED = 8

@@ -111,6 +111,9 @@ class ExprTransformer:
     def number_lit(self, meta, c):
         return self._lit(c, L.decode_number(c[0].value), "number")
 
+    def decimal_lit(self, meta, c):
+        return self._lit(c, L.decode_decimal(c[0].value), "decimal")
+
     def string_lit(self, meta, c):
         return self._lit(c, L.decode_string(c[0].value), "string")
 
@@ -192,6 +195,9 @@ class ExprTransformer:
 
     def simple_type(self, meta, c):
         return A.TypeRef(c[0].value, self.span(meta))
+
+    def scaled_type(self, meta, c):
+        return A.TypeRef(c[0].value, self.span(meta), scale=L.decode_int(c[1].value))
 
     def enum_type(self, meta, c):
         values = tuple(L.decode_string(t.value) if t.type == "STRING" else _name_part(t) for t in c)

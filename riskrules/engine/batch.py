@@ -13,14 +13,25 @@ model a row never needed gives that row no reasons.
 
 A builtin without a vectorised form runs per row (``map_elements``); that is
 listed by :func:`describe` (``riskrules compile --show --backend batch``).
+
+Exact money is a ``Decimal(38, s)`` column at the scale the checker fixed.
+Comparisons, ``-x``, ``if`` and ``coalesce`` are vectorised, and so are
+``+ - *`` on rows far from 38 digits: the operands are first cast so that
+polars' result scale (the larger one, so 12.50 * 0.021 would be 0.262) is the
+exact one. Rows near the limit, where polars would stop the whole query on an
+overflow while per event only that row's rule faults, and every call with a
+decimal argument or result, run per row through the same functions as per
+event (``functions/money.py``).
 """
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import polars as pl
 
 from . import functions, ir, irtext
+from .functions import money
 from .batch_input import INPUT_ERROR, DataError, polars_type, prepare  # noqa: F401 - DataError: what decide_frame raises
 from .functions._common import now_expr
 from .program import Program
@@ -106,7 +117,18 @@ class _Gen:
             return pl.lit(v, dtype=pl.Int64)
         if isinstance(v, float):
             return pl.lit(v, dtype=pl.Float64)
+        if isinstance(v, Decimal):
+            return pl.lit(v, dtype=pl.Decimal(38, max(0, -v.as_tuple().exponent)))
         return pl.lit(v)
+
+    def fitted(self, value, eff, t):
+        """A decimal value at the scale of ``t``; where that needs more than 38 digits the row
+        faults, as ``money.fit`` does per event."""
+        t = t.item if t.name == "list" and t.item is not None else t  # a collect table's values
+        if not t.is_decimal:
+            return value, eff
+        out = value.cast(polars_type(t), strict=False)
+        return out, _merge(eff, {FAULT: value.is_not_null() & out.is_null()})
 
     def x_Const(self, n):
         return self.lit(n.value, n.type), {}
@@ -178,6 +200,9 @@ class _Gen:
         if op == "neg":
             v, e = self.x(n.args[0])
             return -v, e
+        if n.type.is_decimal:  # exact (see the module docstring)
+            vals, present, eff = self.guarded(n.args)
+            return self._decimal_arith(n, vals, present, eff)
         (a, b), present, eff = self.guarded(n.args)
         if op in _CMP:
             return _truth(getattr(a, _CMP[op])(b)), eff
@@ -213,7 +238,7 @@ class _Gen:
             if n.item.type.is_numeric:
                 item = item.cast(pl.Float64)
                 values = [float(v) for v in values]
-            if n.item.type.name == "datetime":
+            if n.item.type.name == "datetime" or n.item.type.is_decimal:
                 hit = pl.any_horizontal([item == self.lit(v, n.item.type) for v in values]) if values else pl.lit(False)
             else:
                 hit = item.is_in(values) if values else pl.lit(False)
@@ -233,15 +258,15 @@ class _Gen:
 
     def x_If(self, n):
         c, ec = self.x(n.cond)
-        t, et = self.x(n.then)
-        o, eo = self.x(n.other)
+        t, et = self.fitted(*self.x(n.then), n.type)
+        o, eo = self.fitted(*self.x(n.other), n.type)
         tc = _truth(c)
         return pl.when(tc).then(t).otherwise(o), _merge(ec, _gate(et, tc), _gate(eo, ~tc))
 
     def x_Coalesce(self, n):
         vals, eff, reach = [], {}, None
         for a in n.args:
-            v, e = self.x(a)
+            v, e = self.fitted(*self.x(a), n.type)
             vals.append(v)
             eff = _merge(eff, _gate(e, reach))
             if not a.nullable:
@@ -278,7 +303,11 @@ class _Gen:
             vals, present, eff = [v for v, _ in pairs], None, _merge(*[e for _, e in pairs])
         else:
             vals, present, eff = self.guarded(n.args)
-        literal = all(isinstance(n.args[i], ir.Const) for i in fn.literal_params)
+        if n.type.is_decimal or any(a.type.is_decimal for a in n.args):  # exact money: per row
+            lits = [a.value if isinstance(a, ir.Const) else None for a in n.args]
+            return self._per_row(n, fn, vals, present, eff, fn.impl,
+                                 n.type.scale if n.type.is_decimal else None, lits)
+        literal = all(isinstance(n.args[i], ir.Const) for i in fn.literal_params if i < len(n.args))
         head = [now_expr(self.now)] if fn.context == "now" else []
         if fn.polars is not None and literal:
             args = head + [n.args[i].value if i in fn.literal_params else v for i, v in enumerate(vals)]
@@ -295,20 +324,72 @@ class _Gen:
             return value, eff
         return self._per_row(n, fn, vals, present, eff)
 
-    def _per_row(self, n, fn, vals, present, eff):
-        """No vectorised form: call the implementation row by row, catching faults."""
-        self.per_row.append(n.func)
-        impl, now, null_safe = fn.impl, self.now, fn.null_safe
-        ctx = (now,) if fn.context == "now" else ()
+    def _decimal_arith(self, n, vals, present, eff):
+        """``a + b``, ``a - b``, ``a * b`` on amounts: vectorised where the result is far from 38
+        digits (a bound on the operands, so no row can overflow), per row, exactly, elsewhere."""
+        a, b = vals
+        scales = [x.type.scale if x.type.is_decimal else 0 for x in n.args]
+        s = n.type.scale
+        if n.op == "*":  # polars keeps the larger scale: give `a` the product's, so nothing is cut
+            a, b = a.cast(pl.Decimal(38, s), strict=False), b.cast(pl.Decimal(38, scales[1]), strict=False)
+            # unscaled operands below 1e18 each: their i128 product stays below 1e36
+            near = [(x.cast(pl.Float64).abs() * 10.0 ** sc) >= 1e18 for x, sc in ((a, s), (b, scales[1]))]
+        else:
+            a, b = a.cast(pl.Decimal(38, s), strict=False), b.cast(pl.Decimal(38, s), strict=False)
+            near = [(x.cast(pl.Float64).abs() * 10.0 ** s) >= 4e37 for x in (a, b)]
+        # a cast past 38 digits is null (so is `near`): that row goes per row too, and faults there
+        slow = (near[0] | near[1]).fill_null(True) & vals[0].is_not_null() & vals[1].is_not_null()
+        fast_a, fast_b = pl.when(~slow).then(a), pl.when(~slow).then(b)
+        fast = {"+": fast_a + fast_b, "-": fast_a - fast_b, "*": fast_a * fast_b}[n.op].cast(polars_type(n.type))
+        exact, s_ = money.OPS[n.op], s
+        rtype = pl.Struct({"v": polars_type(n.type), "f": pl.Boolean})
+
+        def rows(batch: pl.Series) -> pl.Series:
+            frame = batch.struct.unnest()
+            n_rows = len(frame)
+            v = pl.Series("v", [None] * n_rows, dtype=rtype.fields[0].dtype)
+            f = pl.Series("f", [False] * n_rows, dtype=pl.Boolean)
+            idx = frame.select(pl.col("a").is_not_null() & pl.col("b").is_not_null()).to_series().arg_true()
+            got, bad = [], []
+            for i in idx.to_list():  # only the rows near 38 digits: rare
+                try:
+                    got.append((i, exact(frame["a"][i], frame["b"][i], s_)))
+                except Exception:  # a fault of the calling rule, as per event
+                    bad.append(i)
+            if got:
+                v = v.scatter([i for i, _ in got], pl.Series([x for _, x in got], dtype=rtype.fields[0].dtype))
+            if bad:
+                f = f.scatter(bad, True)
+            return pl.DataFrame([v, f]).to_struct("out")
+
+        self.per_row.append(f"decimal {n.op} (near 38 digits)")
+        out = pl.struct([pl.when(slow).then(vals[0]).alias("a"), pl.when(slow).then(vals[1]).alias("b")]) \
+            .map_batches(rows, return_dtype=rtype)
+        value = pl.when(slow).then(out.struct.field("v")).otherwise(fast)
+        f = slow & _truth(out.struct.field("f"))
+        return value, _merge(eff, {FAULT: f if present is None else (present & f)})
+
+    def _per_row(self, n, fn, vals, present, eff, impl=None, scale=None, lits=None):
+        """No vectorised form: call the implementation row by row, catching faults.
+
+        ``impl`` overrides the builtin's (``fn`` is None for an operator); a decimal result is
+        brought to ``scale``; ``lits`` gives literal arguments as written (not as a column holds them)."""
+        self.per_row.append(n.func if fn is not None else f"decimal {n.op}")
+        impl, now = impl or fn.impl, self.now
+        null_safe = fn is not None and fn.null_safe
+        ctx = (now,) if fn is not None and fn.context == "now" else ()
+        extra = (scale,) if fn is None else ()
         names = [f"a{i}" for i in range(len(vals))]
         rtype = polars_type(n.type) if n.type.name not in ("any", "null") else pl.String
 
         def call(row):
-            args = [row[k] for k in names]
+            row = row or {}  # polars hands a struct of nulls over as None
+            args = [row.get(k) if lits is None or lits[i] is None else lits[i] for i, k in enumerate(names)]
             if not null_safe and any(a is None for a in args):
                 return {"v": None, "f": False}
             try:
-                return {"v": impl(*ctx, *args), "f": False}
+                v = impl(*ctx, *args, *extra)
+                return {"v": v if scale is None or fn is None else money.fit(v, scale), "f": False}
             except Exception:  # a fault of the calling rule, as per event
                 return {"v": None, "f": True}
 
@@ -684,14 +765,14 @@ def _table(g: _Gen, name, tab):
                     used[key[2:]] = _or(used.get(key[2:]), val if reach is None else (reach & val))
             reach = _and(reach, _truth(v))
             m = m & _truth(v)
-        outs = [g.x(o) for o in row.outputs]
+        outs = [g.fitted(*g.x(o), t) for o, t in zip(row.outputs, tab.output_types)]
         for _, e in outs:
             for key, val in e.items():
                 if key.startswith("m:"):
                     used[key[2:]] = _or(used.get(key[2:]), m & val)
         ofault = _merge(*[e for _, e in outs]).get(FAULT)
         matches.append((m, rfault, [v for v, _ in outs], ofault))
-    defaults = [g.x(d) for d in tab.default] if tab.default is not None else []
+    defaults = [g.fitted(*g.x(d), t) for d, t in zip(tab.default, tab.output_types)] if tab.default is not None else []
     default = [v for v, _ in defaults] if defaults else [pl.lit(None)] * n_out
     default_eff = _merge(*[e for _, e in defaults]) if defaults else {}
     pre = []

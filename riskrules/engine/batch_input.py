@@ -26,7 +26,7 @@ def polars_type(t: Type):
     return {
         "int": pl.Int64, "number": pl.Float64, "string": pl.String, "enum": pl.String, "bool": pl.Boolean,
         "date": pl.Date, "datetime": pl.Datetime("us", "UTC"), "duration": pl.Duration("us"),
-    }.get(t.name) or (
+    }.get(t.name) or (pl.Decimal(38, t.scale) if t.name == "decimal" else None) or (
         pl.List(polars_type(t.item) if t.item and t.item.name != "any" else pl.String) if t.name == "list"
         else pl.Struct({n: polars_type(ft) for n, ft, _ in t.fields})
     )
@@ -44,6 +44,13 @@ def _leaf(expr: pl.Expr, src_dtype, t: Type, path: str) -> pl.Expr:
         if src_dtype.is_numeric():
             return expr.cast(pl.Float64)
         raise DataError(f"column {path}: expected numbers, found {src_dtype}")
+    if name == "decimal":
+        if src_dtype.is_integer() or (isinstance(src_dtype, pl.Decimal) and (src_dtype.scale or 0) <= t.scale):
+            return expr.cast(polars_type(t), strict=False)  # exact; past 38 digits null, and an input error
+        if src_dtype.is_numeric() or src_dtype == pl.String:
+            # as per event (validate._decimal): text and floats by their shortest spelling, never rounded
+            return expr.map_elements(lambda v, s=t.scale: _amount(v, s), return_dtype=polars_type(t))
+        raise DataError(f"column {path}: expected decimal amounts, found {src_dtype}")
     if name in ("string", "enum"):
         if src_dtype in (pl.String, pl.Categorical) or isinstance(src_dtype, pl.Enum):
             return expr.cast(pl.String)
@@ -82,6 +89,15 @@ def _leaf(expr: pl.Expr, src_dtype, t: Type, path: str) -> pl.Expr:
     raise DataError(f"column {path}: unsupported type {t}")
 
 
+def _amount(value, scale: int):
+    from .functions.money import parse
+
+    try:
+        return parse(value, scale)
+    except (ValueError, ArithmeticError):
+        return None
+
+
 def _build(expr: pl.Expr, src_dtype, t: Type, path: str, checks: list):
     """Rebuild ``expr`` to type ``t``; append (bad-row condition, message) pairs to ``checks``."""
     if t.name != "object":
@@ -94,6 +110,9 @@ def _build(expr: pl.Expr, src_dtype, t: Type, path: str, checks: list):
         if t.name == "duration" and src_dtype.is_numeric():
             checks.append((expr.is_not_null() & out.is_null(),
                            f"{path}: duration out of range (seconds, at most ±{MAX_DURATION_SECONDS:.0e})"))
+        if t.name == "decimal" and src_dtype != pl.Null:
+            checks.append((expr.is_not_null() & out.is_null(),
+                           f"{path}: expected a decimal amount with at most {t.scale} digits after the point"))
         if t.name == "number" and src_dtype.is_float():
             # NaN (pandas' "missing") or infinity is an input error per event too: never decide on it
             checks.append((out.is_nan() | out.is_infinite(), f"{path}: expected a finite number"))

@@ -19,7 +19,7 @@ from .irtext import show
 from .models import ModelError, load_model
 from .program import ModelIR, Program, RowIR, RuleIR, TableIR
 from .resolve import DECISION, MODEL_INPUT, REVIEW, RULE, TABLE, Resolver, Scope
-from .types import ANY, BOOL, NULL, SCALARS, STRING, Type, enum_of, list_of, object_of, unify
+from .types import ANY, BOOL, NULL, SCALARS, STRING, Type, decimal_of, enum_of, list_of, object_of, unify
 
 
 def schema_type(schema: A.Schema) -> Type:
@@ -33,6 +33,8 @@ def _type(t: A.TypeRef) -> Type:
         return list_of(_type(t.item) if t.item else ANY)
     if t.name == "object":
         return object_of((f.name, _type(f.type), f.optional) for f in t.fields)
+    if t.name == "decimal" and t.scale is not None:
+        return decimal_of(t.scale)
     return SCALARS.get(t.name, ANY)
 
 
@@ -228,7 +230,12 @@ def _models(rs: A.Ruleset, res: Resolver, base_dir: Path, diags) -> dict[str, Mo
         nodes = []
         for n in model.input_names:
             if n in declared:
-                nodes.append(res.lower(declared[n].expr, MODEL_INPUT))
+                node = res.lower(declared[n].expr, MODEL_INPUT)
+                if node is not None and node.type.is_decimal:  # models bin and weigh binary numbers
+                    diags.append(error("E203", f"model '{m.name}' input '{n}' is an amount ({node.type})",
+                                       declared[n].span, "convert it explicitly: number(x)"))
+                    node = None
+                nodes.append(node)
         if missing or extra or any(x is None for x in nodes):
             continue
         version = m.version or model.version

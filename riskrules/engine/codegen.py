@@ -19,8 +19,10 @@ import functools
 import linecache
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from . import functions, ir
+from .functions import money
 from .program import Program
 from .validate import build_prelude
 
@@ -57,7 +59,8 @@ class _Gen:
     def const(self, value) -> str:
         if type(value) in _PRIMITIVE and not (isinstance(value, float) and value != value):
             return repr(value)
-        key = (type(value).__name__, value if not isinstance(value, float) else repr(value))
+        # repr keeps 1.0d and 1.00d (equal, and equal hashes) apart
+        key = (type(value).__name__, value if not isinstance(value, (float, Decimal)) else repr(value))
         name = self._const_ids.get(key)
         if name is None:
             name = f"K{len(self._const_ids)}"
@@ -156,6 +159,8 @@ class _Gen:
             return "(" + f" {op} ".join(parts) + ")"
         if op == "not":
             return f"(not {self.boolish(n.args[0])})"
+        if n.type.is_decimal:  # exact money: one helper per operator, the result at the checked scale
+            return self.decimal_op(n)
         if op == "neg":
             a = n.args[0]
             if not a.nullable:
@@ -170,6 +175,21 @@ class _Gen:
         if not checks:
             return f"({expr})"
         return f"({expr} if {' and '.join(checks)} else None)"
+
+    def decimal_op(self, n) -> str:
+        name = f"D_{money.OPS[n.op].__name__}"
+        self.consts[name] = money.OPS[n.op]
+        vals, checks = self.guard([(self.x(a), a.nullable) for a in n.args])
+        call = f"{name}({', '.join(vals)}, {n.type.scale})"
+        return f"({call} if {' and '.join(checks)} else None)" if checks else call
+
+    def fitted(self, code: str, node, t) -> str:
+        """``code`` brought to the scale of the decimal type ``t`` (an int or a narrower decimal branch)."""
+        t = t.item if t.name == "list" and t.item is not None else t  # a collect table's values
+        if not t.is_decimal or node.type == t:
+            return code
+        self.consts["D_fit"] = money.fit
+        return f"D_fit({code}, {t.scale})"
 
     def boolish(self, n) -> str:
         code = self.x(n)
@@ -192,7 +212,8 @@ class _Gen:
         return f"({code} is {'not ' if n.negated else ''}None)"
 
     def x_If(self, n):
-        return f"({self.x(n.then)} if {self.boolish(n.cond)} else {self.x(n.other)})"
+        then, other = self.fitted(self.x(n.then), n.then, n.type), self.fitted(self.x(n.other), n.other, n.type)
+        return f"({then} if {self.boolish(n.cond)} else {other})"
 
     def x_Coalesce(self, n):
         code = self.x(n.args[-1])
@@ -202,9 +223,18 @@ class _Gen:
                 continue
             t = self.t()
             code = f"({t} if ({t} := {self.x(a)}) is not None else {code})"
+        if n.type.is_decimal:  # a present argument of a narrower scale, or an int
+            self.consts["D_fit"] = money.fit
+            code = f"D_fit({code}, {n.type.scale})"
         return code
 
     def x_Call(self, n):
+        if n.type.is_decimal:  # min(), max(), abs() give an argument as it is: bring it to the call's scale
+            self.consts["D_fit"] = money.fit
+            return f"D_fit({self.x_call(n)}, {n.type.scale})"
+        return self.x_call(n)
+
+    def x_call(self, n):
         fn = functions.get(n.func)
         fname = f"F_{n.func}"
         self.consts[fname] = fn.impl
@@ -370,7 +400,7 @@ class _Gen:
             return " and ".join(parts) or "True"
 
         def values(exprs):
-            return "(" + "".join(self.x(o) + ", " for o in exprs) + ")"
+            return "(" + "".join(self.fitted(self.x(o), o, t) + ", " for o, t in zip(exprs, tab.output_types)) + ")"
 
         default = values(tab.default) if tab.default is not None else "(" + "None, " * n_out + ")"
         if tab.hit == "first":

@@ -10,6 +10,7 @@ import operator
 
 from . import functions, ir
 from .codegen import U
+from .functions import money
 from .irtext import show
 
 _CMP = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -89,6 +90,9 @@ class _Run:
             return any(self.truth(a) for a in n.args)
         if op == "not":
             return not self.truth(n.args[0])
+        if n.type.is_decimal:
+            vals = self.vals(n.args)
+            return None if vals is None else money.OPS[op](*vals, n.type.scale)
         if op == "neg":
             v = self.ev(n.args[0])
             return None if v is None else -v
@@ -128,22 +132,31 @@ class _Run:
         return (v is not None) if n.negated else (v is None)
 
     def ev_If(self, n):
-        return self.ev(n.then) if self.truth(n.cond) else self.ev(n.other)
+        v = self.ev(n.then) if self.truth(n.cond) else self.ev(n.other)
+        return money.fit(v, n.type.scale) if n.type.is_decimal else v
 
     def ev_Coalesce(self, n):
         for a in n.args:
             v = self.ev(a)
             if v is not None:
-                return v
+                return money.fit(v, n.type.scale) if n.type.is_decimal else v
         return None
 
     def ev_Call(self, n):
         fn = functions.get(n.func)
         head = (self.now,) if fn.context == "now" else ()
         if fn.null_safe:
-            return fn.impl(*head, *(self.ev(a) for a in n.args))
-        vals = self.vals(n.args)
-        return None if vals is None else fn.impl(*head, *vals)
+            v = fn.impl(*head, *(self.ev(a) for a in n.args))
+        else:
+            vals = self.vals(n.args)
+            v = None if vals is None else fn.impl(*head, *vals)
+        return money.fit(v, n.type.scale) if n.type.is_decimal else v
+
+
+def _fit(tab, values) -> tuple:
+    """A row's outputs, a decimal one at its column's scale (as the generated code does)."""
+    types = (t.item if t.name == "list" and t.item is not None else t for t in tab.output_types)  # collect
+    return tuple(money.fit(v, t.scale) if t.is_decimal else v for v, t in zip(values, types))
 
 
 def _cell_bound(prog) -> frozenset[int]:
@@ -268,17 +281,17 @@ class Interpreter:
                 return True
 
             def default():  # only when no row matches, as in the generated code
-                return tuple(run.ev(d) for d in tab.default) if tab.default is not None else (None,) * n_out
+                return _fit(tab, (run.ev(d) for d in tab.default)) if tab.default is not None else (None,) * n_out
 
             if tab.hit == "first":
                 for row in tab.rows:
                     if match(row):
-                        return tuple(run.ev(o) for o in row.outputs)
+                        return _fit(tab, (run.ev(o) for o in row.outputs))
                 return default()
             hits = []
             for i, row in enumerate(tab.rows):
                 if match(row):
-                    hits.append((row.priority, i, tuple(run.ev(o) for o in row.outputs)))
+                    hits.append((row.priority, i, _fit(tab, (run.ev(o) for o in row.outputs))))
             hit, empty = self.table_hits[name]
             return hit(hits) if hits else empty(default())
         except Exception as exc:

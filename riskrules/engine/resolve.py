@@ -15,11 +15,11 @@ from ..dsl import ast as A
 from ..dsl.diagnostics import Diagnostic, did_you_mean, error, warning
 from . import functions
 from . import ir
-from .types import (ANY, BOOL, DATE, DATETIME, DURATION, INT, NULL, NUMBER, STRING, Type,
-                    assignable, comparable, enum_of, list_of, unify)
+from .types import (ANY, BOOL, DATE, DATETIME, DURATION, INT, MAX_PRECISION, NULL, NUMBER, STRING, Type,
+                    assignable, comparable, decimal_of, enum_of, list_of, unify)
 
 LITERAL_TYPES = {"int": INT, "number": NUMBER, "string": STRING, "bool": BOOL, "null": NULL,
-                 "duration": DURATION, "date": DATE, "datetime": DATETIME}
+                 "duration": DURATION, "date": DATE, "datetime": DATETIME, "decimal": decimal_of(0)}
 
 # places, from most to least restricted: what each may reference
 FEATURE, MODEL_INPUT, RULE, TABLE, DECISION, REVIEW = "feature", "model input", "rule", "table", "decision", "review"
@@ -104,7 +104,7 @@ class Resolver:
 
     # -- leaves ---------------------------------------------------------------
     def _lower_Literal(self, e: A.Literal):
-        t = LITERAL_TYPES[e.kind]
+        t = decimal_of(-e.value.as_tuple().exponent) if e.kind == "decimal" else LITERAL_TYPES[e.kind]
         v = e.value
         if e.kind == "number" and isinstance(v, float) and not math.isfinite(v):
             self._err("E102", "number literal is not finite", e.span)
@@ -269,10 +269,10 @@ class Resolver:
         if e.op == "not":
             self._need_bool(x, e.operand)
             return ir.Op("not", (x,), BOOL, False, e.span)
-        if not (x.type.is_numeric or x.type == DURATION):
+        if not (x.type.is_numeric or x.type == DURATION or x.type.is_decimal):
             self._err("E203", f"cannot negate a {x.type}", e.span)
             return None
-        if isinstance(x, ir.Const) and x.value is not None:
+        if isinstance(x, ir.Const) and x.value is not None and not x.type.is_decimal:
             return ir.Const(-x.value, x.type, e.span)
         return ir.Op("neg", (x,), x.type, x.nullable, e.span)
 
@@ -292,7 +292,7 @@ class Resolver:
             return ir.Op(op, (a, b), BOOL, False, e.span)
         if op in ir.COMPARE:
             if not comparable(a.type, b.type):
-                self._err("E203", f"cannot compare {a.type} with {b.type}", e.span)
+                self._err("E203", f"cannot compare {a.type} with {b.type}", e.span, _mix_hint(a.type, b.type))
                 return None
             if op not in ("==", "!=") and (a.type.name in ("bool", "list") or b.type.name in ("bool", "list")):
                 self._err("E203", f"'{op}' does not order {a.type}", e.span)
@@ -309,7 +309,7 @@ class Resolver:
         t = _arith_type(op, a.type, b.type)
         if t is None:
             self._err("E203", f"'{op}' is not defined for {a.type} and {b.type}", e.span,
-                      "use concat() to join strings" if a.type.is_stringy and op == "+" else None)
+                      "use concat() to join strings" if a.type.is_stringy and op == "+" else _mix_hint(a.type, b.type, op))
             return None
         return ir.Op(op, (a, b), t, a.nullable or b.nullable, e.span)
 
@@ -386,8 +386,10 @@ class Resolver:
             return None
         n_params = len(fn.params)
         n_args = len(e.args)
-        if (not fn.variadic and n_args != n_params) or (fn.variadic and n_args < n_params):
-            want = f"at least {n_params}" if fn.variadic else str(n_params)
+        least = n_params if fn.min_args is None else fn.min_args
+        if (not fn.variadic and not least <= n_args <= n_params) or (fn.variadic and n_args < n_params):
+            want = f"at least {n_params}" if fn.variadic else str(n_params) if least == n_params \
+                else f"{least} to {n_params}"
             self._err("E202", f"{e.func}() takes {want} argument{'s' if want != '1' else ''}, got {n_args}", e.span,
                       fn.signature())
             return None
@@ -412,7 +414,7 @@ class Resolver:
                 self._err("E205", f"{e.func}(): {problem}", e.span)
                 return None
         try:
-            rtype = fn.result_type([a.type for a in args])
+            rtype = fn.result_type([a.type for a in args], literals)
         except (TypeError, ValueError) as exc:
             self._err("E203", f"{e.func}(): {exc}", e.span, fn.signature())
             return None
@@ -452,11 +454,30 @@ def _show(e) -> str:
     return e.dotted if isinstance(e, A.Name) else type(e).__name__
 
 
+def _mix_hint(a: Type, b: Type, op: str = "") -> str | None:
+    """What to write instead of mixing exact money with a binary number (or dividing it)."""
+    if not (a.is_decimal or b.is_decimal):
+        return None
+    if {a.name, b.name} <= {"decimal", "int"}:
+        if op in ("/", "%"):
+            return "decimal division rounds: say how, e.g. div(a, b, 2, \"half_up\")"
+        return f"the result would have more than {MAX_PRECISION} digits after the point; round() an operand first"
+    if "number" in (a.name, b.name):
+        return "decimal and number do not mix: convert one explicitly, decimal(x, 2) or number(x)"
+    return None
+
+
 def _arith_type(op: str, a: Type, b: Type) -> Type | None:
     if a.name in ("null", "any"):
         a = b
     if b.name in ("null", "any"):
         b = a
+    if a.is_decimal or b.is_decimal:  # exact: scales add under *, the larger one under + and -
+        if {a.name, b.name} <= {"decimal", "int"} and op in ("+", "-", "*"):
+            sa, sb = (a.scale if a.is_decimal else 0), (b.scale if b.is_decimal else 0)
+            scale = sa + sb if op == "*" else max(sa, sb)
+            return decimal_of(scale) if scale <= MAX_PRECISION else None
+        return None
     if a.is_numeric and b.is_numeric:
         if op == "/":
             return NUMBER

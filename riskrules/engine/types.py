@@ -3,6 +3,12 @@
 A type is a small frozen value. ``INT`` is assignable to ``NUMBER``; an enum is
 a string with a closed set of values; ``ANY`` is used only for the argument of
 generic builtins and for ``null``.
+
+``decimal(s)`` is exact money with ``s`` digits after the point, known when the
+rules are checked (a field declares it, a literal ``12.50d`` has 2, ``a * b``
+has the sum, ``a + b`` the larger), so every backend holds the same digits;
+see docs/language.md "Exact money". An int mixes with a decimal (scale 0); a
+binary ``number`` never does without an explicit ``decimal()`` / ``number()``.
 """
 from __future__ import annotations
 
@@ -15,12 +21,15 @@ class Type:
     item: "Type | None" = None
     fields: tuple[tuple[str, "Type", bool], ...] = ()  # object: (name, type, optional)
     values: tuple[str, ...] = ()  # enum
+    scale: int = 0  # decimal: digits after the point
 
     def __str__(self) -> str:
         if self.name == "list":
             return f"list<{self.item}>"
         if self.name == "enum":
             return "enum(" + ", ".join(self.values) + ")"
+        if self.name == "decimal":
+            return f"decimal({self.scale})"
         return self.name
 
     def field(self, name: str) -> "tuple[Type, bool] | None":
@@ -34,6 +43,10 @@ class Type:
         return self.name in ("int", "number")
 
     @property
+    def is_decimal(self) -> bool:
+        return self.name == "decimal"
+
+    @property
     def is_stringy(self) -> bool:
         return self.name in ("string", "enum")
 
@@ -45,8 +58,24 @@ BOOL = Type("bool")
 DATE = Type("date")
 DATETIME = Type("datetime")
 DURATION = Type("duration")
+DECIMAL = Type("decimal", scale=2)  # the schema's bare `decimal`: an amount in cents
 NULL = Type("null")
 ANY = Type("any")
+
+
+#: every backend holds a decimal in 38 significant digits (polars Decimal(38, s), an i128);
+#: a value or result with more is an input error or a fault, never rounded away
+MAX_PRECISION = 38
+MAX_SCALE = 18
+
+
+def decimal_of(scale: int) -> Type:
+    return Type("decimal", scale=scale)
+
+
+def _exact(t: Type) -> bool:
+    """An int or a decimal: the operands exact arithmetic accepts."""
+    return t.name in ("int", "decimal")
 
 
 def list_of(item: Type) -> Type:
@@ -61,7 +90,7 @@ def object_of(fields) -> Type:
     return Type("object", fields=tuple(fields))
 
 
-SCALARS = {t.name: t for t in (INT, NUMBER, STRING, BOOL, DATE, DATETIME, DURATION)}
+SCALARS = {t.name: t for t in (INT, NUMBER, STRING, BOOL, DATE, DATETIME, DURATION, DECIMAL)}
 
 
 def assignable(src: Type, dst: Type) -> bool:
@@ -71,6 +100,8 @@ def assignable(src: Type, dst: Type) -> bool:
     if src == dst:
         return True
     if dst.name == "number" and src.name == "int":
+        return True
+    if dst.name == "decimal" and _exact(src):
         return True
     if dst.name == "string" and src.name == "enum":
         return True
@@ -87,6 +118,8 @@ def comparable(a: Type, b: Type) -> bool:
         return True
     if a.is_numeric and b.is_numeric:
         return True
+    if _exact(a) and _exact(b):
+        return True
     if a.is_stringy and b.is_stringy:
         return True
     return a.name == b.name
@@ -102,6 +135,8 @@ def unify(a: Type, b: Type) -> Type:
         return a
     if a.is_numeric and b.is_numeric:
         return NUMBER
+    if _exact(a) and _exact(b):
+        return decimal_of(max(a.scale if a.is_decimal else 0, b.scale if b.is_decimal else 0))
     if a.is_stringy and b.is_stringy:
         if a.name == "enum" and b.name == "enum":
             return enum_of(sorted(set(a.values) | set(b.values)))

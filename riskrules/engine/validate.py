@@ -36,6 +36,8 @@ def _describe(v) -> str:
         return "a bool"
     if isinstance(v, (int, float)):
         return f"the number {_number_text(v)}"
+    if isinstance(v, Decimal):
+        return f"the decimal {v}"
     if isinstance(v, str):
         return f"the string {v[:40]!r}"
     return f"a {type(v).__name__}"
@@ -67,6 +69,18 @@ def _number(v, path, errs):
     if t is Decimal and v.is_finite():
         return float(v)
     errs.append((path, f"expected a number, got {_describe(v)}"))
+
+
+def _decimal(v, path, errs, scale):
+    """An amount with exactly ``scale`` digits after the point, from a Decimal, an int, text such as
+    "12.50" or a float (by its shortest spelling, so the JSON 12.5 is 12.50); never rounded."""
+    from .functions.money import parse
+
+    try:
+        return parse(v, scale)
+    except (ValueError, ArithmeticError) as e:
+        errs.append((path, f"expected a decimal amount with at most {scale} digits after the point, got "
+                           f"{_describe(v)} ({e})"))
 
 
 def _string(v, path, errs):
@@ -180,6 +194,8 @@ class _Gen:
             # the common case (already the right type) inline; the helper only on a mismatch
             ok = _FAST_OK[t.name].format(v=v)
             return f"({v} if {ok} else {_SCALAR[t.name]}({v}, {path}, {errs}))"
+        if t.name == "decimal":
+            return f"_decimal({v}, {path}, {errs}, {t.scale})"
         if t.name == "enum":
             k = self.const(frozenset(t.values))
             msg = "expected one of " + ", ".join(t.values) + ", got "
@@ -212,7 +228,7 @@ def _env(g: _Gen) -> dict:
 
     env = {"Mapping": Mapping, "InputError": InputError, "INF": math.inf, "DATE": dt.date,
            "DATETIME": dt.datetime, "TIMEDELTA": dt.timedelta, "_describe": _describe, "_int": _int, "_number": _number,
-           "_string": _string, "_bool": _bool, "_date": _date, "_datetime": _datetime, "_duration": _duration}
+           "_string": _string, "_decimal": _decimal, "_bool": _bool, "_date": _date, "_datetime": _datetime, "_duration": _duration}
     env.update(g.consts)
     if g.funcs:
         # generated from the schema's names via repr, never from rule text

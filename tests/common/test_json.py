@@ -43,7 +43,8 @@ CASES = [
     ("nan inside", {"pd": [0.2, float("nan")]}, '{"pd": [0.2, null]}'),
     # exact money
     ("decimal", Decimal("1234.50"), '"1234.50"'),
-    ("decimal exponent", Decimal("1E+2"), '"1E+2"'),
+    ("decimal exponent", Decimal("1E+2"), '"100"'),  # digits, never exponent form
+    ("decimal tiny", Decimal("0E-8"), '"0.00000000"'),
     ("decimal negative zero", Decimal("-0.00"), '"-0.00"'),
     ("decimal nan", Decimal("NaN"), "null"),
     ("decimal inf", Decimal("-Infinity"), "null"),

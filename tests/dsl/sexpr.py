@@ -59,4 +59,6 @@ def _literal(v, kind: str) -> str:
         return "date:" + v.isoformat()
     if kind == "datetime":
         return "dt:" + v.isoformat()
+    if kind == "decimal":
+        return "dec:" + format(v, "f")
     raise ValueError(kind)

@@ -46,6 +46,8 @@ def test_types():
     assert (t.name, t.item.name, optional) == ("list", "string", True)
     t, optional = parse_type("enum(employed, 'self employed', `in`)")
     assert t.values == ("employed", "self employed", "in") and not optional
+    t, optional = parse_type("decimal(4)?")
+    assert (t.name, t.scale, optional) == ("decimal", 4, True)
 
 
 def test_spans_are_offset_into_the_real_file():

@@ -23,6 +23,8 @@ offsets = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda m: dt.timezone(dt.
 literals = st.one_of(
     st.integers(-(10**20), 10**20).map(lambda v: A.Literal(v, "int", S)),
     st.floats(allow_nan=False, allow_infinity=False).map(lambda v: A.Literal(v, "number", S)),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3).filter(lambda v: abs(v) < 10**30)
+    .map(lambda v: A.Literal(abs(v) if not v else v, "decimal", S)),
     st.text(SAFE_TEXT, max_size=12).map(lambda v: A.Literal(v, "string", S)),
     st.booleans().map(lambda v: A.Literal(v, "bool", S)),
     st.just(A.Literal(None, "null", S)),

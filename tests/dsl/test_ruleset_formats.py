@@ -63,6 +63,16 @@ def test_inline_schema_and_lists_are_printed_inline():
     assert same_ast(load_yaml_text(format_yaml(rs)), rs)
 
 
+def test_amounts_round_trip_through_both_formats():
+    rs = load_yaml_text('ruleset: x\nversion: "1"\nschema:\n  loan: {amount: decimal, rate: "decimal(4)?"}\n'
+                        "features: {fee: 'round(loan.amount * loan.rate, 2, \"half_up\") + 1.50d'}\n"
+                        "rules: [{id: R, when: fee > 10.0d}]\n")
+    text = format_rules(rs)
+    assert "rate: decimal(4)?" in text and "amount: decimal\n" in text and "+ 1.50d" in text and "> 10.0d" in text
+    assert same_ast(parse_rules_text(text, "x.rules"), rs)
+    assert same_ast(load_yaml_text(format_yaml(rs), "x.yaml"), rs)
+
+
 def test_schema_file(ruleset):
     schema = ruleset.schema
     assert schema.path == "schema.yaml"

@@ -18,6 +18,8 @@ DOC = yaml.safe_load(HERE.read_text(encoding="utf-8"))
 def test_diagnostics(tmp_path, case):
     rs = deep_merge(DOC["defaults"]["ruleset"], case["ruleset"])
     path = write_ruleset(tmp_path, rs)
+    for name, content in case.get("files", {}).items():  # model files beside the ruleset
+        (tmp_path / name).write_text(yaml.safe_dump(content), encoding="utf-8")
     diags = riskrules.check(path)
     codes = sorted({d.code for d in diags})
     if "codes" in case:

@@ -8,6 +8,7 @@ outcome, fired rules, errors and reasons.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -113,3 +114,57 @@ def test_backends_agree(tmp_path_factory, conds, actions, statuses, policy, rows
             assert list(d.shadow_fired) == b["shadow_fired"], (conds, row)
             assert d.tables["t"]["v"] == b["table:t.v"], (conds, row)
             assert d.tables["f"]["v"] == b["table:f.v"], (conds, row)
+
+
+# -- exact money ------------------------------------------------------------------------------
+
+MONEY_SCHEMA = {"a": {"i": "int", "m": "decimal", "n": "decimal(3)?"}}
+MODES = ["half_up", "half_even", "down", "up", "floor", "ceiling"]
+money_leaves = st.sampled_from(["a.m", "a.n", "a.i", "1.5d", "0.125d", "-2.00d", "3", "0"])
+
+
+def money_expr():
+    return st.recursive(
+        money_leaves,
+        lambda inner: st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            st.tuples(inner, st.integers(0, 3), st.sampled_from(MODES)).map(lambda t: f'round({t[0]}, {t[1]}, "{t[2]}")'),
+            st.tuples(inner, inner, st.integers(0, 3), st.sampled_from(MODES))
+            .map(lambda t: f'div({t[0]}, {t[1]}, {t[2]}, "{t[3]}")'),
+            st.tuples(inner, inner).map(lambda t: f"coalesce({t[0]}, {t[1]})"),
+            st.tuples(inner, inner).map(lambda t: f"max({t[0]}, {t[1]})"),
+            st.tuples(inner, inner, inner).map(lambda t: f"(if {t[0]} > {t[1]} then {t[1]} else {t[2]})"),
+            inner.map(lambda x: f"abs({x})"),
+            inner.map(lambda x: f"-{x}"),
+        ),
+        max_leaves=5,
+    )
+
+
+amounts = st.one_of(st.decimals(-1000, 1000, places=2).map(str), st.sampled_from(["0.00", "99999999999999999999.99", "999999999999999999999999999999999999.99",
+                                                                             "-999999999999999999.99"]))
+money_inputs = st.fixed_dictionaries({"a": st.fixed_dictionaries({
+    "i": st.integers(-3, 3), "m": amounts,
+    "n": st.one_of(st.none(), st.decimals(-10, 10, places=3).map(str)),
+})})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(value=money_expr(), other=money_expr(), rows=st.lists(money_inputs, min_size=1, max_size=8))
+def test_backends_agree_on_money(tmp_path_factory, value, other, rows):
+    """Amounts: the same digits (the scale too), the same faults, in every backend."""
+    rs = {"ruleset": "money_diff", "version": "1", "schema": MONEY_SCHEMA,
+          "rules": [{"id": "R0", "when": f"{value} > {other}", "action": "review"}],
+          "tables": {"t": {"hit": "first", "inputs": ["a.i"], "outputs": ["v"],
+                           "rows": [{"when": ["-"], "then": [value]}]}}}
+    engine = engine_from(tmp_path_factory.mktemp("money"), rs)
+    batch = decide_frame(engine, pl.DataFrame(rows, schema_overrides={"a": pl.Struct({
+        "i": pl.Int64, "m": pl.String, "n": pl.String})}), now=NOW)
+    for row, b in zip(rows, batch.iter_rows(named=True)):
+        for backend in ("codegen", "interpret"):
+            d = engine.decide(row, now=NOW, backend=backend)
+            assert list(d.fired) == b["fired"], (value, other, row)
+            assert [e["where"] for e in d.errors] == b["errors"], (value, other, row)
+            got = b["table:t.v"]
+            assert d.to_dict()["tables"]["t"]["v"] == (format(got, "f") if isinstance(got, Decimal) else got), (value, row)

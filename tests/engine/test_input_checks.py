@@ -28,7 +28,7 @@ FLAT = {
         "at": "datetime", "wait": "duration", "kind": "enum(a, b)",
         "opt_age": "int?", "opt_income": "number?", "opt_name": "string?", "opt_vip": "bool?",
         "opt_born": "date?", "opt_at": "datetime?", "opt_wait": "duration?", "opt_kind": "enum(a, b)?",
-        "obj": {"v": "int", "w": "string?"}, "tags": "list<string>?",
+        "obj": {"v": "int", "w": "string?"}, "tags": "list<string>?", "amount": "decimal", "opt_rate": "decimal(4)?",
     },
     "rules": [
         {"id": "AGE", "when": "age >= 18 and opt_age is missing", "action": "review"},
@@ -39,19 +39,21 @@ FLAT = {
         {"id": "AT", "when": "now() - at < 24h or opt_at > at", "action": "review"},
         {"id": "WAIT", "when": "wait > 30m and opt_wait is missing", "action": "review"},
         {"id": "KIND", "when": "kind == 'a' and opt_kind != 'a'", "action": "review"},
+        {"id": "AMT", "when": "amount > 10 or opt_rate == 0.5d", "action": "review"},
         {"id": "OBJ", "when": "obj.v > 1 and count(coalesce(tags, ['x', 'y'])) > 1", "action": "review"},
     ],
     "decision": {"policy": "worst"},
 }
 
 GOOD = {"age": 30, "income": 2000.0, "name": "张三", "vip": True, "born": "1990-05-01",
-        "at": "2026-03-01T08:00:00", "wait": 3600, "kind": "a", "obj": {"v": 2}}
+        "at": "2026-03-01T08:00:00", "wait": 3600, "kind": "a", "obj": {"v": 2}, "amount": "12.50"}
 
 ANY = st.one_of(
     st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from([2.0, 2.5, float("nan"), float("inf"), -1e308]),
     st.sampled_from(["", "a", "b", "张三", "1990-05-01", "2026-03-01T08:00:00+08:00", "2026-13-01", "3"]),
     st.sampled_from([dt.date(1999, 1, 1), dt.datetime(2026, 2, 28, 9), dt.datetime(2026, 2, 28, 9, tzinfo=dt.timezone.utc),
-                     dt.timedelta(hours=1), Decimal("1.5"), Decimal("NaN")]),
+                     dt.timedelta(hours=1), Decimal("1.5"), Decimal("NaN"), Decimal("1.005"), Decimal("-0.00"),
+                     Decimal("1E+40"), "12.50", "1e3", "0.50000"]),
     st.just([]), st.just(["a", None]), st.just(["a", "b"]), st.just({}), st.just({"v": "x"}), st.just({"v": 3}),
 )
 
@@ -84,19 +86,20 @@ def test_good_input_is_normalised_before_the_rules_see_it(engines):
     loose, _ = engines
     # ISO strings become dates, a naive datetime is UTC, seconds become a duration, 2.0 is the int 2
     d = loose.decide(GOOD | {"obj": {"v": 2.0}}, now=NOW)
-    assert d.fired == ("AGE", "INC", "NAME", "VIP", "BORN", "AT", "WAIT", "OBJ") and not d.errors
+    assert d.fired == ("AGE", "INC", "NAME", "VIP", "BORN", "AT", "WAIT", "AMT", "OBJ") and not d.errors
     assert loose.decide(GOOD | {"at": "2026-02-28T08:00:00+08:00", "wait": 60}, now=NOW).fired == (
-        "AGE", "INC", "NAME", "VIP", "BORN", "OBJ")
+        "AGE", "INC", "NAME", "VIP", "BORN", "AMT", "OBJ")
 
 
 def test_every_bad_top_level_field_is_named_once_in_schema_order(engines):
     loose, strict = engines
     bad = {"age": "30", "income": float("nan"), "name": 5, "vip": 1, "born": "1990-13-01", "at": "noon",
-           "wait": "1h", "kind": "c", "opt_age": 1.5, "obj": [], "tags": ["a", None], "extra": 1}
+           "wait": "1h", "kind": "c", "opt_age": 1.5, "obj": [], "tags": ["a", None], "amount": "1.005",
+           "opt_rate": float("inf"), "extra": 1}
     with pytest.raises(InputError) as e:
         loose.decide(bad, now=NOW)
     assert [p for p, _ in e.value.problems] == ["age", "income", "name", "vip", "born", "at", "wait", "kind",
-                                                "opt_age", "obj", "tags[1]"]
+                                                "opt_age", "obj", "tags[1]", "amount", "opt_rate"]
     with pytest.raises(InputError) as e:
         strict.decide(bad, now=NOW)
     assert e.value.problems[-1] == ("extra", "unknown field")

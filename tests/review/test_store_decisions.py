@@ -34,6 +34,27 @@ def test_log_decision_makes_an_id_and_serialises_dates_and_decimals(store):
     assert store.get_decision(logged.id).input == {"due_at": "2024-01-02T00:00:00+00:00", "amount": "10.50"}
 
 
+def test_amounts_in_the_evidence_come_back_with_their_digits_and_replay_the_same(store, tmp_path):
+    import yaml
+
+    from riskrules import Engine
+
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump({
+        "ruleset": "money", "version": "1", "schema": {"loan": {"amount": "decimal", "rate": "decimal(8)"}},
+        "tables": {"t": {"hit": "first", "inputs": ["loan.rate"], "outputs": ["interest"],
+                         "rows": [{"when": ["-"], "then": ["loan.amount * loan.rate"]}]}}}))
+    engine = Engine.load(tmp_path / "r.yaml")
+    at = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    data = {"loan": {"amount": Decimal("10.50"), "rate": Decimal("0.00000000")}}
+    d = engine.decide(data, now=at)
+    logged = store.log_decision(ruleset="money", version="1", digest=d.ruleset["digest"], outcome=d.outcome,
+                                input=data, decision=d.to_dict(plain=False))
+    got = store.get_decision(logged.id)
+    assert got.input == {"loan": {"amount": "10.50", "rate": "0.00000000"}}
+    assert got.decision["tables"] == {"t": {"interest": "0.0000000000"}} == d.to_dict()["tables"]
+    assert engine.decide(got.input, now=at).to_dict()["tables"] == d.to_dict()["tables"]
+
+
 def test_log_decisions_many_is_bulk_and_fast(store):
     rows = [
         {"id": f"d{i}", "ruleset": "origination", "version": "1", "digest": "x", "outcome": "approve",

@@ -66,6 +66,8 @@ class Builtin:
     context: str | None = None  # "now": impl receives the decision time first
     polars_fault: Callable[..., Any] | None = None  # same args as polars -> bool Expr
     requires: str | None = None  # a predicate builtin, same args: faults exactly where it is false
+    min_args: int | None = None  # trailing parameters past this many are optional
+    returns_literals: bool = False  # ``returns`` also receives the literal arguments (a decimal's scale)
 
     def polars_checked(self, *args):
         """(value, fault or None): the polars form with its faults, ``requires`` included."""
@@ -88,13 +90,17 @@ class Builtin:
             return self.impl(now, *args)
         return self.impl(*args)
 
-    def result_type(self, arg_types: list[Type]) -> Type:
+    def result_type(self, arg_types: list[Type], literals: dict | None = None) -> Type:
+        if self.returns_literals:
+            return self.returns(arg_types, literals or {})
         return self.returns(arg_types) if callable(self.returns) else self.returns
 
     def signature(self) -> str:
         ps = [str(p) for p in self.params]
         if self.variadic and ps:
             ps[-1] += "..."
+        if self.min_args is not None:
+            ps[self.min_args:] = [f"[{p}]" for p in ps[self.min_args:]]
         ret = self.returns.__name__ if callable(self.returns) else str(self.returns)
         return f"{self.name}({', '.join(ps)}) -> {ret}"
 

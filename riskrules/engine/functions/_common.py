@@ -17,7 +17,9 @@ def _numeric(t: Type) -> bool:
 
 
 def int_or_number(args: list[Type]) -> Type:
-    """``int`` when every argument is an int, else ``number``."""
+    """``int`` when every argument is an int, else ``number``; a decimal argument gives its own type."""
+    if len(args) == 1 and args[0].is_decimal:
+        return args[0]
     for t in args:
         if not _numeric(t):
             raise ArgTypeError(f"expected a number, got {t}")
@@ -35,7 +37,7 @@ def common_type(args: list[Type]) -> Type:
     return result
 
 
-ORDERED = ("int", "number", "string", "enum", "date", "datetime", "duration")
+ORDERED = ("int", "number", "decimal", "string", "enum", "date", "datetime", "duration")
 
 
 def common_ordered_type(args: list[Type]) -> Type:

@@ -7,20 +7,22 @@ silent ``nan`` or ``inf``: guard them in the rule, e.g. ``log(max(income, 1))``.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import polars as pl
 
-from ..types import ANY, INT, NUMBER
-from . import builtin
+from ..types import ANY, INT, NUMBER, STRING, decimal_of
+from . import ArgTypeError, builtin
+from .money import EXACT, MODES, round_to
 from ._common import null_if_any_null, int_or_number, common_ordered_type, common_type
 
 INT_LIMIT = 2**63  # floor/ceil results must fit a 64-bit integer column
 
 
-@builtin("abs", [NUMBER], int_or_number, polars=lambda x: x.abs())
+@builtin("abs", [ANY], int_or_number, polars=lambda x: x.abs())
 def abs_(x):
-    """Absolute value; an int stays an int: `abs(balance_change)`."""
-    return abs(x)
+    """Absolute value; an int stays an int, an amount an amount: `abs(balance_change)`."""
+    return EXACT.abs(x) if type(x) is Decimal else abs(x)  # abs() would round to 28 digits
 
 
 @builtin("min", [ANY], common_ordered_type, variadic=True,
@@ -41,24 +43,39 @@ def _validate_digits(lits):
     d = lits.get(1)
     if not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 15:
         return "digits must be an integer literal from 0 to 15"
+    mode = lits.get(2)
+    if mode is not None and mode not in MODES:
+        return f"unknown rounding mode {mode!r}; use one of " + ", ".join(MODES)
     return None
 
 
-def _round_type(args):
+def _round_type(args, lits):
+    if args[0].is_decimal or (args[0].name == "int" and 2 in lits):  # an int by a mode: an amount
+        if 2 not in lits:
+            raise ArgTypeError(f"say how a decimal rounds: round(x, {lits.get(1, 2)}, \"half_up\") "
+                               "(or half_even, down, up, floor, ceiling)")
+        return decimal_of(lits[1])
+    if len(args) > 2:
+        raise ArgTypeError("rounding modes are for decimals; a number rounds half away from zero")
     return int_or_number(args[:1])
 
 
-_round_type.__name__ = "int_or_number"
+_round_type.__name__ = "int_or_number_or_decimal"
 
 
-@builtin("round", [NUMBER, INT], _round_type, literal_params=(1,), validate=_validate_digits,
-         polars=lambda x, d: x.round(d, mode="half_away_from_zero"))
-def round_(x, digits: int):
-    """Round half away from zero to `digits` decimals: `round(2.5, 0) == 3.0`.
+@builtin("round", [ANY, INT, STRING], _round_type, literal_params=(1, 2), validate=_validate_digits,
+         min_args=2, returns_literals=True,
+         polars=lambda x, d, mode=None: x.round(d, mode="half_away_from_zero"))
+def round_(x, digits: int, mode: str | None = None):
+    """Round half away from zero to `digits` decimals: `round(2.5, 0) == 3.0`; a decimal by a named mode.
 
     Computed as round(x * 10^digits) / 10^digits in floating point, as polars
     and most SQL engines do, so `round(2.675, 2)` is 2.68. An int is unchanged.
+    A decimal is rounded exactly, by the mode the rule names:
+    `round(12.345d, 2, "half_even") == 12.34d`.
     """
+    if mode is not None:
+        return round_to(x, digits, mode)
     if isinstance(x, int):
         return x
     p = 10.0**digits

@@ -36,14 +36,14 @@ def _fold(n):
                 (ir.Op("or", rest, BOOL, False, n.span) if len(rest) != len(args) else n)
         case ir.Op(op="not", args=(ir.Const(value=v),)):
             return ir.Const(v is not True, BOOL, n.span)
-        case ir.Op(op=op, args=(ir.Const(value=a), ir.Const(value=b))) if op in _OPS:
+        case ir.Op(op=op, args=(ir.Const(value=a), ir.Const(value=b))) if op in _OPS and not n.type.is_decimal:
             if a is None or b is None:
                 return ir.Const(False, BOOL, n.span) if op in ir.COMPARE else ir.Const(None, n.type, n.span, True)
             try:
                 return ir.Const(_OPS[op](a, b), n.type, n.span)
             except (TypeError, OverflowError):
                 return n
-        case ir.If(cond=ir.Const(value=v), then=t, other=o):
+        case ir.If(cond=ir.Const(value=v), then=t, other=o) if not n.type.is_decimal or t.type == o.type:
             return t if v is True else o
         case ir.Missing(value=ir.Const(value=v), negated=neg):
             return ir.Const((v is not None) if neg else (v is None), BOOL, n.span)

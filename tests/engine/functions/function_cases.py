@@ -3,7 +3,8 @@
 A case is ``{fn, args, expected}``, ``{fn, args, approx}`` (floats),
 ``{fn, args, error: true}`` (the implementation faults) or
 ``{fn, literals: {i: value}, invalid: true|false}`` (the ``validate`` hook).
-``now`` overrides the decision time. ``!duration 90m`` is a ``timedelta``.
+``now`` overrides the decision time. ``!duration 90m`` is a ``timedelta``;
+``!decimal 12.50`` a ``Decimal`` (its digits kept).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import datetime as dt
 import pathlib
 import re
 import zoneinfo
+from decimal import Decimal
 
 import yaml
 
@@ -33,6 +35,7 @@ def _duration(loader, node):
 
 
 CaseLoader.add_constructor("!duration", _duration)
+CaseLoader.add_constructor("!decimal", lambda loader, node: Decimal(loader.construct_scalar(node)))
 
 
 def load_cases() -> list[dict]:

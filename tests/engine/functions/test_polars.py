@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -81,9 +82,10 @@ def _groups(name):
     b = get(name)
     groups = defaultdict(list)
     for case in call_cases():
-        if case["fn"] == name:
+        # a decimal argument always runs per row in batch (engine/batch.py): exact money has no polars form here
+        if case["fn"] == name and not any(isinstance(a, Decimal) for a in case["args"]):
             kinds = tuple(_kind(a) for a in case["args"])
-            key = (kinds, repr([case["args"][i] for i in b.literal_params]), case["now"])
+            key = (kinds, repr([case["args"][i] for i in b.literal_params if i < len(case["args"])]), case["now"])
             groups[key].append(case["args"])
     return groups
 
