@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import functions, ir
-from .program import Program
+from .program import Evaluation, Program
 from .validate import build_prelude
 
 U = object()  # "not computed yet" marker for lazy locals
@@ -32,11 +32,13 @@ _PRIMITIVE = (bool, int, float, str, type(None))
 @dataclass
 class Compiled:
     source: str
-    fn: object  # decide(data, now) -> RawResult tuple; raises InputError
+    fn: object  # decide(data, now) -> Evaluation; raises InputError
     line_map: dict[int, str] = field(default_factory=dict)  # generated line -> "rule KYC-001 (file:line)"
 
 
-class _Gen:
+class _Gen(ir.Visitor):
+    prefix = "x_"
+
     def __init__(self, prog: Program, strict: bool = False):
         self.p = prog
         self.strict = strict
@@ -75,7 +77,7 @@ class _Gen:
         local = self.locals.get(id(n))
         if local is not None:
             return local
-        return getattr(self, "x_" + type(n).__name__)(n)
+        return self.visit(n)
 
     def x_Const(self, n):
         return self.const(n.value)
@@ -285,7 +287,8 @@ class _Gen:
             e("        errors.append(('review', exc)); unexplained = True")
         else:
             e("    unexplained = None")
-        e("    return fired, shadow, errors, tables, d_score, d_outcome, reasons, unexplained, models")
+        e("    # the Evaluation (engine/program.py), made by tuple.__new__: no constructor call per decision")
+        e("    return NEW(EVALUATION, (fired, shadow, errors, tables, d_score, d_outcome, reasons, unexplained, models))")
         return "\n".join(self.lines) + "\n"
 
     def rule_block(self, r, target: str, first_match: bool) -> None:
@@ -391,7 +394,7 @@ class _Gen:
                 continue
             name = f"s{len(self.shared_names)}"
             self.shared_names.append(name)
-            code = getattr(self, "x_" + type(n).__name__)(n)
+            code = self.visit(n)
             self.locals[key] = f"({name} if {name} is not U else ({name} := {code}))"
 
 
@@ -438,7 +441,7 @@ def compile_program(prog: Program, resolve, table_hits, *, strict: bool = False)
     # type, isinstance and the scalar types are for the input checks (validate.build_prelude)
     env = {"__builtins__": {"len": len, "sum": sum, "type": type, "isinstance": isinstance, "int": int,
                             "float": float, "str": str, "bool": bool, "Exception": Exception}, "U": U,
-           "RESOLVE": resolve, "TABLE_HITS": table_hits,
+           "RESOLVE": resolve, "TABLE_HITS": table_hits, "NEW": tuple.__new__, "EVALUATION": Evaluation,
            "POINTS": [r.score for r in prog.all_rules]}
     env.update(consts)
     exec(code, env)  # noqa: S102 - our own generated source, see module docstring

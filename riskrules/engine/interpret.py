@@ -11,12 +11,14 @@ import operator
 from . import functions, ir
 from .codegen import U
 from .irtext import show
+from .program import Evaluation
 
 _CMP = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod}
 
 
-class _Run:
+class _Run(ir.Visitor):
+    prefix = "ev_"
     __slots__ = ("inp", "now", "memo", "cell", "late", "trace", "models", "prog", "cell_bound")
 
     def __init__(self, prog, inp, now, trace, cell_bound):
@@ -34,7 +36,7 @@ class _Run:
         key = id(n)
         if key in self.memo:
             return self.memo[key]
-        v = getattr(self, "ev_" + type(n).__name__)(n)
+        v = self.handlers[type(n)](self, n)
         if key not in self.cell_bound:  # a value that depends on the table cell is not remembered
             self.memo[key] = v
             if self.trace is not None and not isinstance(n, ir.Const):
@@ -233,7 +235,7 @@ class Interpreter:
                 unexplained = True
         if trace is not None:
             trace.append({"node": "decision", "at": None, "value": {"outcome": outcome, "score": score}})
-        return fired, shadow, errors, tables, score, outcome, reasons, unexplained, models
+        return Evaluation(fired, shadow, errors, tables, score, outcome, reasons, unexplained, models)
 
     @staticmethod
     def _trace_rule(trace, r, hits, errors):

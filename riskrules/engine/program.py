@@ -8,7 +8,7 @@ features -> models -> rules -> tables -> decision -> review.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..dsl import ast as A
 from .types import Type
@@ -109,3 +109,21 @@ class Program:
                 elif isinstance(n, ir.DecisionRef):
                     used.add(f"decision.{n.name}")
         return used
+
+
+class Evaluation(NamedTuple):
+    """What one evaluation of a :class:`Program` yields, whichever backend ran it.
+
+    The generated code and the interpreter return it; the runtime makes a Decision
+    of it. A NamedTuple, so building and reading it costs what a tuple does.
+    """
+
+    fired: list[int]  # RuleIR.index of each active rule that fired, in evaluation order
+    shadow: list[int]  # RuleIR.index of each shadow rule that would have fired
+    errors: list[tuple]  # (where, exception); where: a rule index, "table:<name>", "score" or "review"
+    tables: dict[str, dict]  # table -> output -> value
+    score: Any  # decision.score (None when there is none or it faulted)
+    outcome: str
+    reasons: tuple  # principal reasons (policies.Reason), at most four
+    unexplained: bool | None  # review.unexplained (None when the ruleset has no review block)
+    models: dict[str, Any]  # model -> its result, for each model computed (else the not-computed marker)

@@ -26,7 +26,7 @@ from . import codegen, tables
 from .check import check
 from .interpret import Interpreter
 from .policies import Reason, make_resolver  # noqa: F401 - Reason is part of Decision's API
-from .program import Program
+from .program import Evaluation, Program
 from .validate import InputError, build_validator
 
 _UTC = _dt.timezone.utc
@@ -246,10 +246,10 @@ class Engine:
         trace_log = None
         if trace or backend == "interpret":
             trace_log = [] if trace else None
-            raw = L.interpreter.run(L.validate(data), now, trace_log)
+            ev = L.interpreter.run(L.validate(data), now, trace_log)
         else:
-            raw = L.compiled.fn(data, now)  # checks the input itself, as L.validate does
-        return _decision(L, raw, now, trace_log)
+            ev = L.compiled.fn(data, now)  # checks the input itself, as L.validate does
+        return _decision(L, ev, now, trace_log)
 
     def decide_many(self, items: Iterable, *, now: _dt.datetime | None = None) -> Iterator[Decision | InputError]:
         """Decide each item; an item that breaks the schema yields its InputError instead."""
@@ -270,14 +270,14 @@ def _build(path: Path, strict_input: bool) -> _Loaded:
     return _Loaded(prog, diags, strict_input)
 
 
-def _decision(L: _Loaded, raw, now, trace_log) -> Decision:
-    fired, shadow, errors, tabs, score, outcome, reasons, unexplained, models = raw
+def _decision(L: _Loaded, ev: Evaluation, now, trace_log) -> Decision:
     used = {}
+    models = ev.models
     if models:
         versions = L.model_versions
         used = {name: (m, versions[name]) for name, m in models.items() if m is not codegen.U and m is not None}
-    return Decision(next(_ids), outcome, score, reasons, fired, shadow, errors, tabs, L, used, unexplained, now,
-                    trace_log)
+    return Decision(next(_ids), ev.outcome, ev.score, ev.reasons, ev.fired, ev.shadow, ev.errors, ev.tables, L, used,
+                    ev.unexplained, now, trace_log)
 
 
 def _error_dict(L: _Loaded, where, exc) -> dict:
