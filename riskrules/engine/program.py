@@ -7,10 +7,11 @@ features -> models -> rules -> tables -> decision -> review.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..dsl import ast as A
+from ..dsl.diagnostics import Diagnostic
 from .types import Type
 
 
@@ -62,8 +63,10 @@ class ModelIR:
     span: A.Span
 
 
-@dataclass
+@dataclass(frozen=True)
 class Program:
+    """Immutable: a compiler stage makes a new one (``dataclasses.replace``), never edits one."""
+
     name: str
     version: str
     digest: str
@@ -74,8 +77,8 @@ class Program:
     schema: Type
     features: dict[str, Any]  # in dependency order
     models: dict[str, ModelIR]
-    rules: list[RuleIR]  # active rules in evaluation order (first_match: priority order)
-    shadow: list[RuleIR]
+    rules: tuple[RuleIR, ...]  # active rules in evaluation order (first_match: priority order)
+    shadow: tuple[RuleIR, ...]
     tables: dict[str, TableIR]  # in dependency order
     score: Any | None
     bands: tuple[A.Band, ...]
@@ -83,10 +86,10 @@ class Program:
     ast: A.Ruleset
     source: str = ""
     review: A.ReviewBlock | None = None
-    stages: dict[str, str] = field(default_factory=dict)  # stage name -> dump, for --dump-after
+    diagnostics: tuple[Diagnostic, ...] = ()  # the warnings the stages found (lower, analyse)
 
     @property
-    def all_rules(self) -> list[RuleIR]:
+    def all_rules(self) -> tuple[RuleIR, ...]:
         return self.rules + self.shadow
 
     def severity(self, outcome: str) -> int:
