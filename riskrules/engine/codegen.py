@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import functions, ir
-from .program import Evaluation, Program
+from .program import Evaluation, Fault, Program
 from .validate import build_prelude
 
 U = object()  # "not computed yet" marker for lazy locals
@@ -284,7 +284,7 @@ class _Gen(ir.Visitor):
             e("    try:")
             e(f"        unexplained = {self.boolish(p.unexplained)}", "review.unexplained")
             e("    except Exception as exc:")
-            e("        errors.append(('review', exc)); unexplained = True")
+            e("        errors.append(FAULT('review', exc)); unexplained = True")
         else:
             e("    unexplained = None")
         e("    # the Evaluation (engine/program.py), made by tuple.__new__: no constructor call per decision")
@@ -306,7 +306,7 @@ class _Gen(ir.Visitor):
         if first_match and r.action is not None:
             e(f"{ind}        matched = True")
         e(f"{ind}except Exception as exc:")
-        e(f"{ind}    errors.append(({r.index}, exc))")
+        e(f"{ind}    errors.append(FAULT({r.index}, exc))")
 
     def score_block(self) -> None:
         e = self.emit
@@ -317,7 +317,7 @@ class _Gen(ir.Visitor):
         e("    try:")
         e(f"        d_score = {self.x(self.p.score)}", "decision.score")
         e("    except Exception as exc:")
-        e("        errors.append(('score', exc)); d_score = None")
+        e("        errors.append(FAULT('score', exc)); d_score = None")
 
     def table_block(self, name: str, tab) -> None:
         e = self.emit
@@ -362,7 +362,7 @@ class _Gen(ir.Visitor):
                 e(f"            hits.append(({row.priority}, {i}, {values(row.outputs)}))", where)
             e(f"        out = TABLE_HITS[{name!r}][0](hits) if hits else TABLE_HITS[{name!r}][1]({default})", where)
         e("    except Exception as exc:")
-        e(f"        errors.append(({'table:' + name!r}, exc)); out = ({'None, ' * n_out})")
+        e(f"        errors.append(FAULT({'table:' + name!r}, exc)); out = ({'None, ' * n_out})")
         e(f"    {', '.join(outs)}{',' if n_out == 1 else ''} = out")
         e(f"    tables[{name!r}] = {{" + ", ".join(f"{o!r}: {v}" for o, v in zip(tab.outputs, outs)) + "}")
 
@@ -441,7 +441,7 @@ def compile_program(prog: Program, resolve, table_hits, *, strict: bool = False)
     # type, isinstance and the scalar types are for the input checks (validate.build_prelude)
     env = {"__builtins__": {"len": len, "sum": sum, "type": type, "isinstance": isinstance, "int": int,
                             "float": float, "str": str, "bool": bool, "Exception": Exception}, "U": U,
-           "RESOLVE": resolve, "TABLE_HITS": table_hits, "NEW": tuple.__new__, "EVALUATION": Evaluation,
+           "RESOLVE": resolve, "TABLE_HITS": table_hits, "NEW": tuple.__new__, "EVALUATION": Evaluation, "FAULT": Fault,
            "POINTS": [r.score for r in prog.all_rules]}
     env.update(consts)
     exec(code, env)  # noqa: S102 - our own generated source, see module docstring

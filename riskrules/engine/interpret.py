@@ -11,7 +11,7 @@ import operator
 from . import functions, ir
 from .codegen import U
 from .irtext import show
-from .program import Evaluation
+from .program import Evaluation, Fault
 
 _CMP = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod}
@@ -198,7 +198,7 @@ class Interpreter:
                     fired.append(r.index)
                     matched = p.policy == "first_match" and r.action is not None
             except Exception as exc:
-                errors.append((r.index, exc))
+                errors.append(Fault(r.index, exc))
             self._trace_rule(trace, r, fired, errors)
         run.late["rules.score"] = sum(self.points[i] for i in fired)
         run.late["rules.any_fired"] = len(fired) > 0
@@ -223,7 +223,7 @@ class Interpreter:
                 if run.truth(r.cond):
                     shadow.append(r.index)
             except Exception as exc:
-                errors.append((r.index, exc))
+                errors.append(Fault(r.index, exc))
             self._trace_rule(trace, r, shadow, errors)
 
         unexplained = None
@@ -231,7 +231,7 @@ class Interpreter:
             try:
                 unexplained = run.truth(p.unexplained)
             except Exception as exc:
-                errors.append(("review", exc))
+                errors.append(Fault("review", exc))
                 unexplained = True
         if trace is not None:
             trace.append({"node": "decision", "at": None, "value": {"outcome": outcome, "score": score}})
@@ -240,7 +240,7 @@ class Interpreter:
     @staticmethod
     def _trace_rule(trace, r, hits, errors):
         if trace is not None:
-            err = next((e for w, e in errors if w == r.index), None)
+            err = next((f.error for f in errors if f.where == r.index), None)
             trace.append({"node": f"rule {r.id}", "at": f"{r.span.file}:{r.span.line}:{r.span.col}",
                           "value": f"error: {type(err).__name__}: {err}" if err else (r.index in hits)})
 
@@ -250,7 +250,7 @@ class Interpreter:
             try:
                 score = run.ev(self.prog.score)
             except Exception as exc:
-                errors.append(("score", exc))
+                errors.append(Fault("score", exc))
         run.late["decision.score"] = score
 
     def _table(self, run, name, tab, errors):
@@ -284,5 +284,5 @@ class Interpreter:
             hit, empty = self.table_hits[name]
             return hit(hits) if hits else empty(default())
         except Exception as exc:
-            errors.append((f"table:{name}", exc))
+            errors.append(Fault(f"table:{name}", exc))
             return (None,) * n_out

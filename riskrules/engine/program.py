@@ -114,6 +114,13 @@ class Program:
         return used
 
 
+class Fault(NamedTuple):
+    """A fault one evaluation contained (it never escapes ``decide()``)."""
+
+    where: int | str  # RuleIR.index of a rule, "table:<name>", "score" or "review"
+    error: Exception
+
+
 class Evaluation(NamedTuple):
     """What one evaluation of a :class:`Program` yields, whichever backend ran it.
 
@@ -123,7 +130,7 @@ class Evaluation(NamedTuple):
 
     fired: list[int]  # RuleIR.index of each active rule that fired, in evaluation order
     shadow: list[int]  # RuleIR.index of each shadow rule that would have fired
-    errors: list[tuple]  # (where, exception); where: a rule index, "table:<name>", "score" or "review"
+    errors: list[Fault]
     tables: dict[str, dict]  # table -> output -> value
     score: Any  # decision.score (None when there is none or it faulted)
     outcome: str

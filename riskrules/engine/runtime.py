@@ -85,7 +85,7 @@ class Decision:
         if not self._errors:
             return ()
         if self._cache is None:
-            self._cache = tuple(_error_dict(self._loaded, where, exc) for where, exc in self._errors)
+            self._cache = tuple(_error_dict(self._loaded, f.where, f.error) for f in self._errors)
         return self._cache
 
     def __repr__(self) -> str:

@@ -85,3 +85,32 @@ def test_a_missing_handler_names_the_backend_and_the_node():
 def test_something_not_a_node_is_refused():
     with pytest.raises(TypeError, match="not an IR node kind"):
         ir.children(object())
+
+
+def test_both_per_event_backends_return_one_named_evaluation(tmp_path):
+    import datetime as dt
+
+    from riskrules.engine import codegen, tables
+    from riskrules.engine.interpret import Interpreter
+    from riskrules.engine.policies import make_resolver
+    from riskrules.engine.program import Evaluation, Fault
+    from riskrules.engine.validate import build_validator
+
+    from .helpers import engine_from
+
+    prog = engine_from(tmp_path, {
+        "ruleset": "contract", "version": "1", "schema": {"app": {"age": "int", "debt": "number"}},
+        "rules": [{"id": "YOUNG", "when": "app.age < 18", "action": "decline", "reason": "AGE"},
+                  {"id": "DTI", "when": "app.debt / 0 > 1", "action": "review"}],
+        "decision": {"policy": "worst"}}).program
+    resolve = make_resolver(prog, codegen.U)
+    hits = {name: tables.hit_functions(t) for name, t in prog.tables.items()}
+    data, now = {"app": {"age": 16, "debt": 1.0}}, dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    generated = codegen.compile_program(prog, resolve, hits).fn(data, now)
+    interpreted = Interpreter(prog, resolve, hits).run(build_validator(prog.schema)(data), now)
+    for ev in (generated, interpreted):
+        assert type(ev) is Evaluation
+        assert ev.fired == [0] and ev.outcome == "decline" and [r.code for r in ev.reasons] == ["AGE", "RULE_ERROR"]
+        assert [type(f) for f in ev.errors] == [Fault] and ev.errors[0].where == 1
+        assert isinstance(ev.errors[0].error, ZeroDivisionError)
+    assert generated._replace(errors=None) == interpreted._replace(errors=None)
