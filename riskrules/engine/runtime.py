@@ -18,6 +18,7 @@ import itertools
 import json
 import os
 import threading
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -37,30 +38,29 @@ _PROCESS = os.urandom(4).hex()
 class Decision:
     """The result of one ``decide()``; ``to_dict()``/``to_json()`` serialise it.
 
-    Rule ids, fault records and model details are built from the raw evaluation when
-    first read, so a service that only looks at ``outcome`` pays for nothing else.
+    Outcome, score, reasons, tables and ``unexplained`` are read from the backend's
+    :class:`Evaluation` (nothing is copied per decision, nothing can be reassigned);
+    rule ids, fault records and model details are built from it when first read, so
+    a service that only looks at ``outcome`` pays for nothing else.
     """
 
-    __slots__ = ("_n", "outcome", "score", "reasons", "tables", "ruleset", "model_results",
-                 "unexplained", "evaluated_at", "trace", "_fired", "_shadow", "_errors", "_loaded", "_cache")
+    __slots__ = ("_n", "_ev", "ruleset", "model_results", "evaluated_at", "trace", "_loaded", "_cache")
 
-    def __init__(self, n, outcome, score, reasons, fired_idx, shadow_idx, errors_raw, tables,
-                 loaded, model_results, unexplained, evaluated_at, trace=None):
+    def __init__(self, n, ev: Evaluation, loaded, model_results, evaluated_at, trace=None):
         self._n = n
-        self.outcome = outcome
-        self.score = score
-        self.reasons = reasons
-        self._fired = fired_idx
-        self._shadow = shadow_idx
-        self._errors = errors_raw
-        self.tables = tables
+        self._ev = ev  # read through the properties below: nothing is copied per decision
         self._loaded = loaded
         self.ruleset = loaded.ruleset
         self.model_results = model_results
-        self.unexplained = unexplained
         self.evaluated_at = evaluated_at
         self.trace = trace
         self._cache = None
+
+    outcome = property(attrgetter("_ev.outcome"), doc="approve, review, decline or a custom outcome")
+    score = property(attrgetter("_ev.score"), doc="decision.score (None without one or when it faulted)")
+    reasons = property(attrgetter("_ev.reasons"), doc="at most four principal reasons (Reason)")
+    tables = property(attrgetter("_ev.tables"), doc="table -> output -> value")
+    unexplained = property(attrgetter("_ev.unexplained"), doc="review.unexplained (None without a review block)")
 
     @property
     def decision_id(self) -> str:
@@ -71,21 +71,22 @@ class Decision:
     def fired(self) -> tuple[str, ...]:
         """Ids of the active rules that fired, in evaluation order."""
         ids = self._loaded.rule_ids
-        return tuple([ids[i] for i in self._fired])
+        return tuple([ids[i] for i in self._ev.fired])
 
     @property
     def shadow_fired(self) -> tuple[str, ...]:
         """Ids of the shadow rules that would have fired."""
         ids = self._loaded.rule_ids
-        return tuple([ids[i] for i in self._shadow])
+        return tuple([ids[i] for i in self._ev.shadow])
 
     @property
     def errors(self) -> tuple[dict, ...]:
         """One record per fault: where (rule, table, score, review), the error and the rule's position."""
-        if not self._errors:
+        faults = self._ev.errors
+        if not faults:
             return ()
         if self._cache is None:
-            self._cache = tuple(_error_dict(self._loaded, f.where, f.error) for f in self._errors)
+            self._cache = tuple(_error_dict(self._loaded, f.where, f.error) for f in faults)
         return self._cache
 
     def __repr__(self) -> str:
@@ -276,8 +277,7 @@ def _decision(L: _Loaded, ev: Evaluation, now, trace_log) -> Decision:
     if models:
         versions = L.model_versions
         used = {name: (m, versions[name]) for name, m in models.items() if m is not codegen.U and m is not None}
-    return Decision(next(_ids), ev.outcome, ev.score, ev.reasons, ev.fired, ev.shadow, ev.errors, ev.tables, L, used,
-                    ev.unexplained, now, trace_log)
+    return Decision(next(_ids), ev, L, used, now, trace_log)
 
 
 def _error_dict(L: _Loaded, where, exc) -> dict:
