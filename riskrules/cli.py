@@ -140,28 +140,26 @@ def fmt(path: PathArg,
 @app.command("compile")
 def compile_(path: PathArg,
              show: Annotated[bool, typer.Option("--show", help="print the generated code")] = False,
-             dump_after: Annotated[Optional[str], typer.Option("--dump-after", help="print the graph after a stage: check, fold, order")] = None,
+             dump_after: Annotated[Optional[str], typer.Option("--dump-after", help="print the graph after a compiler stage: lower, fold, order or analyse")] = None,
              backend: Annotated[str, typer.Option(help="codegen (per event) or batch (polars)")] = "codegen") -> None:
     """Compile a ruleset; --show prints the generated Python, --dump-after a stage's graph."""
     from .dsl.yaml_format import load_ruleset
-    from .engine.check import check as run_check
-    from .engine.passes import STAGES
+    from .engine.passes import STAGES, Context, run_stages
 
-    if dump_after is not None and dump_after not in ("check", *STAGES):
-        raise _usage(f"--dump-after takes one of: check, {', '.join(STAGES)}")
+    if dump_after == "check":  # the stage's name before it was called lower
+        dump_after = "lower"
+    if dump_after is not None and dump_after not in STAGES:
+        raise _usage(f"--dump-after takes one of: {', '.join(STAGES)}")
     if backend not in ("codegen", "batch"):
         raise _usage(f"unknown backend {backend!r} (codegen or batch)")
     path = _ruleset_path(path)
     if dump_after:
         try:
             rs = load_ruleset(path)
+            _, dump = run_stages(rs, Context(path.parent), dump_after, until=dump_after)
         except RulesetError as exc:
             raise _ruleset_failed(exc)
-        prog, diags = run_check(rs, base_dir=path.parent, dump_after=dump_after)
-        if prog is None:
-            _print_diagnostics(diags, "text")
-            raise typer.Exit(1)
-        sys.stdout.write(prog.stages[dump_after])
+        sys.stdout.write(dump)
         return
     engine = _load_engine(path)
     if show and backend == "batch":

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..dsl.diagnostics import Diagnostic, error, warning
+from ..dsl.diagnostics import Diagnostic, RulesetError, error, warning
 from . import ir
 from .irtext import show
 
@@ -215,6 +215,17 @@ def analyse(prog) -> list[Diagnostic]:
     for t in prog.tables.values():
         out.extend(_table(t))
     return out
+
+
+def add_findings(prog, ctx):
+    """The analyse stage: ``prog`` with what :func:`analyse` finds added to its diagnostics.
+
+    Its errors (E501, E504) block loading as lowering's do: RulesetError with every diagnostic.
+    """
+    found = analyse(prog)
+    if any(d.is_error for d in found):
+        raise RulesetError(prog.diagnostics + tuple(found), prog.ast.extra.get("sources"))
+    return replace(prog, diagnostics=prog.diagnostics + tuple(found)) if found else prog
 
 
 def _implies(later, earlier) -> bool:

@@ -75,7 +75,9 @@ def _truth(v: pl.Expr) -> pl.Expr:
     return v.fill_null(False)
 
 
-class _Gen:
+class _Gen(ir.Visitor):
+    prefix = "x_"
+
     def __init__(self, prog: Program, now: dt.datetime):
         self.p = prog
         self.now = now
@@ -102,7 +104,7 @@ class _Gen:
         key = (id(n), id(self.cell) if self.cell is not None else None)
         hit = self.memo.get(key)
         if hit is None:
-            hit = getattr(self, "x_" + type(n).__name__)(n)
+            hit = self.visit(n)
             self.memo[key] = hit
         return hit
 
@@ -400,9 +402,6 @@ class _Gen:
                 call, return_dtype=pl.Struct({"v": rtype, "f": pl.Boolean}), skip_nulls=False)
         f = _truth(out.struct.field("f"))
         return out.struct.field("v"), _merge(eff, {FAULT: f if present is None else (present & f)})
-
-    def x_Range(self, n):  # pragma: no cover - ranges are lowered to comparisons
-        raise AssertionError("ranges do not reach the IR")
 
 
 def _input_call_key(n) -> tuple | None:

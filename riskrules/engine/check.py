@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from ..dsl import ast as A
-from ..dsl.diagnostics import Diagnostic, did_you_mean, error, warning
+from ..dsl.diagnostics import Diagnostic, RulesetError, did_you_mean, error, warning
 from ..dsl.fmt_expr import format_expr
 from . import ir
 from .irtext import show
@@ -38,9 +38,28 @@ def _type(t: A.TypeRef) -> Type:
     return SCALARS.get(t.name, ANY)
 
 
-def check(rs: A.Ruleset, *, base_dir: Path | None = None, dump_after: str | None = None) -> tuple[Program | None, list[Diagnostic]]:
-    """Check ``rs``; return the program (None when there are errors) and all diagnostics, sorted."""
-    base_dir = base_dir or (Path(rs.source).parent if rs.source else Path("."))
+def check(rs: A.Ruleset, *, base_dir: Path | None = None) -> tuple[Program | None, list[Diagnostic]]:
+    """Check ``rs``; return the program (None when there are errors) and all diagnostics, sorted.
+
+    The program is what every compiler stage made of ``rs`` (engine/passes: lower, fold,
+    order, analyse); its ``diagnostics`` are the warnings they found.
+    """
+    from .passes import Context, run_stages
+
+    try:
+        prog, _ = run_stages(rs, Context(base_dir or (Path(rs.source).parent if rs.source else Path("."))))
+    except RulesetError as exc:
+        return None, exc.diagnostics
+    return prog, sorted(prog.diagnostics, key=Diagnostic.sort_key)
+
+
+def lower(rs: A.Ruleset, ctx) -> Program:
+    """The first compiler stage: resolve every name, type-check, lower to one interned IR DAG.
+
+    Raises :class:`RulesetError` with every diagnostic when there are errors; warnings
+    travel on the program (``Program.diagnostics``).
+    """
+    base_dir = ctx.base_dir
     diags: list[Diagnostic] = []
     outcomes = _outcomes(rs, diags)
     lists = _lists(rs, diags)
@@ -78,26 +97,16 @@ def check(rs: A.Ruleset, *, base_dir: Path | None = None, dump_after: str | None
     if rs.on_error not in outcomes:
         diags.append(error("E210", f"unknown on_error outcome '{rs.on_error}'", rs.span, did_you_mean(rs.on_error, outcomes)))
 
-    prog = None
-    if not any(d.is_error for d in diags):
-        dec = rs.decision or A.DecisionBlock("worst", rs.span)
-        prog = Program(
-            name=rs.name, version=rs.version, digest=digest(rs, base_dir), policy=dec.policy,
-            default_outcome=dec.default, on_error=rs.on_error, outcomes=outcomes, schema=scope.schema,
-            features=features, models=models, rules=rules, shadow=shadow, tables=tables, score=score,
-            bands=dec.bands, unexplained=unexplained, ast=rs, source=rs.source, review=rs.review,
-        )
-        from .analysis import analyse
-        from .passes import run_stages
-
-        prog, dump = run_stages(prog, dump_after)
-        if dump is not None:
-            prog.stages[dump_after] = dump
-        diags.extend(analyse(prog))
-        if any(d.is_error for d in diags):  # the analysis's errors (E501, E504) block loading too
-            prog = None
-    diags.sort(key=Diagnostic.sort_key)
-    return prog, diags
+    if any(d.is_error for d in diags):
+        raise RulesetError(diags, rs.extra.get("sources"))
+    dec = rs.decision or A.DecisionBlock("worst", rs.span)
+    return Program(
+        name=rs.name, version=rs.version, digest=digest(rs, base_dir), policy=dec.policy,
+        default_outcome=dec.default, on_error=rs.on_error, outcomes=outcomes, schema=scope.schema,
+        features=features, models=models, rules=tuple(rules), shadow=tuple(shadow), tables=tables, score=score,
+        bands=dec.bands, unexplained=unexplained, ast=rs, source=rs.source, review=rs.review,
+        diagnostics=tuple(diags),
+    )
 
 
 def _review_fields(review: A.ReviewBlock, res: Resolver, diags) -> None:

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from . import functions, ir
 from .functions import money
-from .program import Program
+from .program import Evaluation, Fault, Program
 from .validate import build_prelude
 
 U = object()  # "not computed yet" marker for lazy locals
@@ -34,11 +34,13 @@ _PRIMITIVE = (bool, int, float, str, type(None))
 @dataclass
 class Compiled:
     source: str
-    fn: object  # decide(data, now) -> RawResult tuple; raises InputError
+    fn: object  # decide(data, now) -> Evaluation; raises InputError
     line_map: dict[int, str] = field(default_factory=dict)  # generated line -> "rule KYC-001 (file:line)"
 
 
-class _Gen:
+class _Gen(ir.Visitor):
+    prefix = "x_"
+
     def __init__(self, prog: Program, strict: bool = False):
         self.p = prog
         self.strict = strict
@@ -78,7 +80,7 @@ class _Gen:
         local = self.locals.get(id(n))
         if local is not None:
             return local
-        return getattr(self, "x_" + type(n).__name__)(n)
+        return self.visit(n)
 
     def x_Const(self, n):
         return self.const(n.value)
@@ -342,10 +344,11 @@ class _Gen:
             e("    try:")
             e(f"        unexplained = {self.boolish(p.unexplained)}", "review.unexplained")
             e("    except Exception as exc:")
-            e("        errors.append(('review', exc)); unexplained = True")
+            e("        errors.append(FAULT('review', exc)); unexplained = True")
         else:
             e("    unexplained = None")
-        e("    return fired, shadow, errors, tables, d_score, d_outcome, reasons, unexplained, models")
+        e("    # the Evaluation (engine/program.py), made by tuple.__new__: no constructor call per decision")
+        e("    return NEW(EVALUATION, (fired, shadow, errors, tables, d_score, d_outcome, reasons, unexplained, models))")
         return "\n".join(self.lines) + "\n"
 
     def rule_block(self, r, target: str, first_match: bool) -> None:
@@ -363,7 +366,7 @@ class _Gen:
         if first_match and r.action is not None:
             e(f"{ind}        matched = True")
         e(f"{ind}except Exception as exc:")
-        e(f"{ind}    errors.append(({r.index}, exc))")
+        e(f"{ind}    errors.append(FAULT({r.index}, exc))")
 
     def score_block(self) -> None:
         e = self.emit
@@ -374,7 +377,7 @@ class _Gen:
         e("    try:")
         e(f"        d_score = {self.x(self.p.score)}", "decision.score")
         e("    except Exception as exc:")
-        e("        errors.append(('score', exc)); d_score = None")
+        e("        errors.append(FAULT('score', exc)); d_score = None")
 
     def table_block(self, name: str, tab) -> None:
         e = self.emit
@@ -419,7 +422,7 @@ class _Gen:
                 e(f"            hits.append(({row.priority}, {i}, {values(row.outputs)}))", where)
             e(f"        out = TABLE_HITS[{name!r}][0](hits) if hits else TABLE_HITS[{name!r}][1]({default})", where)
         e("    except Exception as exc:")
-        e(f"        errors.append(({'table:' + name!r}, exc)); out = ({'None, ' * n_out})")
+        e(f"        errors.append(FAULT({'table:' + name!r}, exc)); out = ({'None, ' * n_out})")
         e(f"    {', '.join(outs)}{',' if n_out == 1 else ''} = out")
         e(f"    tables[{name!r}] = {{" + ", ".join(f"{o!r}: {v}" for o, v in zip(tab.outputs, outs)) + "}")
 
@@ -451,7 +454,7 @@ class _Gen:
                 continue
             name = f"s{len(self.shared_names)}"
             self.shared_names.append(name)
-            code = getattr(self, "x_" + type(n).__name__)(n)
+            code = self.visit(n)
             self.locals[key] = f"({name} if {name} is not U else ({name} := {code}))"
 
 
@@ -498,7 +501,7 @@ def compile_program(prog: Program, resolve, table_hits, *, strict: bool = False)
     # type, isinstance and the scalar types are for the input checks (validate.build_prelude)
     env = {"__builtins__": {"len": len, "sum": sum, "type": type, "isinstance": isinstance, "int": int,
                             "float": float, "str": str, "bool": bool, "Exception": Exception}, "U": U,
-           "RESOLVE": resolve, "TABLE_HITS": table_hits,
+           "RESOLVE": resolve, "TABLE_HITS": table_hits, "NEW": tuple.__new__, "EVALUATION": Evaluation, "FAULT": Fault,
            "POINTS": [r.score for r in prog.all_rules]}
     env.update(consts)
     exec(code, env)  # noqa: S102 - our own generated source, see module docstring

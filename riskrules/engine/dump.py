@@ -23,4 +23,6 @@ def dump_program(prog) -> str:
         out.append(f"decision.score = {show(prog.score)}")
     if prog.unexplained is not None:
         out.append(f"review.unexplained = {show(prog.unexplained)}")
+    for d in sorted(prog.diagnostics, key=lambda d: d.sort_key()):
+        out.append(f"# {d.code} {d.span.file}:{d.span.line}:{d.span.col}: {d.message}")
     return "\n".join(out) + "\n"

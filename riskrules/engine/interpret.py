@@ -12,12 +12,14 @@ from . import functions, ir
 from .codegen import U
 from .functions import money
 from .irtext import show
+from .program import Evaluation, Fault
 
 _CMP = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod}
 
 
-class _Run:
+class _Run(ir.Visitor):
+    prefix = "ev_"
     __slots__ = ("inp", "now", "memo", "cell", "late", "trace", "models", "prog", "cell_bound")
 
     def __init__(self, prog, inp, now, trace, cell_bound):
@@ -35,7 +37,7 @@ class _Run:
         key = id(n)
         if key in self.memo:
             return self.memo[key]
-        v = getattr(self, "ev_" + type(n).__name__)(n)
+        v = self.handlers[type(n)](self, n)
         if key not in self.cell_bound:  # a value that depends on the table cell is not remembered
             self.memo[key] = v
             if self.trace is not None and not isinstance(n, ir.Const):
@@ -209,7 +211,7 @@ class Interpreter:
                     fired.append(r.index)
                     matched = p.policy == "first_match" and r.action is not None
             except Exception as exc:
-                errors.append((r.index, exc))
+                errors.append(Fault(r.index, exc))
             self._trace_rule(trace, r, fired, errors)
         run.late["rules.score"] = sum(self.points[i] for i in fired)
         run.late["rules.any_fired"] = len(fired) > 0
@@ -234,7 +236,7 @@ class Interpreter:
                 if run.truth(r.cond):
                     shadow.append(r.index)
             except Exception as exc:
-                errors.append((r.index, exc))
+                errors.append(Fault(r.index, exc))
             self._trace_rule(trace, r, shadow, errors)
 
         unexplained = None
@@ -242,16 +244,16 @@ class Interpreter:
             try:
                 unexplained = run.truth(p.unexplained)
             except Exception as exc:
-                errors.append(("review", exc))
+                errors.append(Fault("review", exc))
                 unexplained = True
         if trace is not None:
             trace.append({"node": "decision", "at": None, "value": {"outcome": outcome, "score": score}})
-        return fired, shadow, errors, tables, score, outcome, reasons, unexplained, models
+        return Evaluation(fired, shadow, errors, tables, score, outcome, reasons, unexplained, models)
 
     @staticmethod
     def _trace_rule(trace, r, hits, errors):
         if trace is not None:
-            err = next((e for w, e in errors if w == r.index), None)
+            err = next((f.error for f in errors if f.where == r.index), None)
             trace.append({"node": f"rule {r.id}", "at": f"{r.span.file}:{r.span.line}:{r.span.col}",
                           "value": f"error: {type(err).__name__}: {err}" if err else (r.index in hits)})
 
@@ -261,7 +263,7 @@ class Interpreter:
             try:
                 score = run.ev(self.prog.score)
             except Exception as exc:
-                errors.append(("score", exc))
+                errors.append(Fault("score", exc))
         run.late["decision.score"] = score
 
     def _table(self, run, name, tab, errors):
@@ -295,5 +297,5 @@ class Interpreter:
             hit, empty = self.table_hits[name]
             return hit(hits) if hits else empty(default())
         except Exception as exc:
-            errors.append((f"table:{name}", exc))
+            errors.append(Fault(f"table:{name}", exc))
             return (None,) * n_out

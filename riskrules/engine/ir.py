@@ -12,8 +12,9 @@ field always is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
+from typing import Any, Callable, ClassVar, get_args
 
 from ..dsl.ast import Span
 from .types import BOOL, Type
@@ -27,6 +28,7 @@ def _span() -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Const:
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     value: Any
     type: Type
     span: Span = _span()
@@ -37,6 +39,7 @@ class Const:
 class Path:
     """An input field: ``steps`` into the validated input dict."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     steps: tuple[str, ...]
     type: Type
     optional: tuple[bool, ...]  # per step: may this step be missing?
@@ -49,6 +52,7 @@ class Path:
 
 @dataclass(frozen=True, slots=True)
 class Feat:
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     name: str
     type: Type
     nullable: bool
@@ -59,6 +63,7 @@ class Feat:
 class ModelOut:
     """``models.<name>`` (output ``probability``) or ``models.<name>.points``."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     model: str
     output: str
     type: Type
@@ -70,6 +75,7 @@ class ModelOut:
 class RulesAgg:
     """``rules.score`` / ``rules.any_fired`` / ``rules.count`` over fired active rules."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     name: str
     type: Type
     span: Span = _span()
@@ -78,6 +84,7 @@ class RulesAgg:
 
 @dataclass(frozen=True, slots=True)
 class TableOut:
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     table: str
     output: str
     type: Type
@@ -89,6 +96,7 @@ class TableOut:
 class DecisionRef:
     """``decision.score`` or ``decision.outcome``."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     name: str
     type: Type
     nullable: bool
@@ -97,6 +105,7 @@ class DecisionRef:
 
 @dataclass(frozen=True, slots=True)
 class Now:
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     type: Type
     span: Span = _span()
     nullable: bool = False
@@ -106,6 +115,7 @@ class Now:
 class Cell:
     """The input value inside a decision-table cell."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
     type: Type
     nullable: bool
     span: Span = _span()
@@ -115,6 +125,7 @@ class Cell:
 class Op:
     """Arithmetic (``+ - * / % neg``), comparison (``== != < <= > >=``) or logic (``and or not``)."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ("args",)
     op: str
     args: tuple
     type: Type
@@ -126,6 +137,7 @@ class Op:
 class Member:
     """``item in container``; ``container`` is a Const frozenset (lists) or a list-typed node."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ("item", "container")
     item: Any
     container: Any
     negated: bool
@@ -137,6 +149,7 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Between:
+    CHILDREN: ClassVar[tuple[str, ...]] = ("value", "low", "high")
     value: Any
     low: Any
     high: Any
@@ -149,6 +162,7 @@ class Between:
 class Missing:
     """``value is missing`` (negated: ``is present``)."""
 
+    CHILDREN: ClassVar[tuple[str, ...]] = ("value",)
     value: Any
     negated: bool
     span: Span = _span()
@@ -158,6 +172,7 @@ class Missing:
 
 @dataclass(frozen=True, slots=True)
 class If:
+    CHILDREN: ClassVar[tuple[str, ...]] = ("cond", "then", "other")
     cond: Any
     then: Any
     other: Any
@@ -168,6 +183,7 @@ class If:
 
 @dataclass(frozen=True, slots=True)
 class Coalesce:
+    CHILDREN: ClassVar[tuple[str, ...]] = ("args",)
     args: tuple
     type: Type
     nullable: bool
@@ -176,6 +192,7 @@ class Coalesce:
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    CHILDREN: ClassVar[tuple[str, ...]] = ("args",)
     func: str
     args: tuple
     type: Type
@@ -188,21 +205,45 @@ Node = Const | Path | Feat | ModelOut | RulesAgg | TableOut | DecisionRef | Now 
 COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 ARITH = ("+", "-", "*", "/", "%")
 
+# -- the contract every node kind keeps ----------------------------------------
+# A node kind is a frozen dataclass listed in ``Node`` that names its child fields in
+# ``CHILDREN`` (in evaluation order; the field ``args`` holds a tuple of children). From
+# these two facts come children(), rebuild() and every Visitor's dispatch table; a
+# test (tests/engine/test_ir_contract.py) names each backend that lacks a handler.
+
+NODES: tuple[type, ...] = get_args(Node)
+
+
+def _getter(fields: tuple[str, ...]) -> Callable:
+    if not fields:
+        return lambda n: ()
+    if fields == ("args",):
+        return attrgetter("args")
+    if len(fields) == 1:
+        get = attrgetter(fields[0])
+        return lambda n: (get(n),)
+    return attrgetter(*fields)
+
+
+def _setter(fields: tuple[str, ...]) -> Callable:
+    if not fields:
+        return lambda n, new: n
+    if fields == ("args",):
+        return lambda n, new: replace(n, args=tuple(new))
+    return lambda n, new: replace(n, **dict(zip(fields, new)))
+
+
+_CHILDREN = {k: _getter(k.CHILDREN) for k in NODES}
+_REBUILD = {k: _setter(k.CHILDREN) for k in NODES}
+
+
+def _not_a_node(n):
+    raise TypeError(f"{type(n).__name__} is not an IR node kind: list it in ir.Node and give it CHILDREN")
+
 
 def children(n) -> tuple:
-    match n:
-        case Op(args=a) | Coalesce(args=a) | Call(args=a):
-            return a
-        case Member(item=i, container=c):
-            return (i, c)
-        case Between(value=v, low=lo, high=hi):
-            return (v, lo, hi)
-        case Missing(value=v):
-            return (v,)
-        case If(cond=c, then=t, other=o):
-            return (c, t, o)
-        case _:
-            return ()
+    """The child nodes of ``n``, in evaluation order."""
+    return _CHILDREN.get(type(n), _not_a_node)(n)
 
 
 def walk(n):
@@ -220,21 +261,64 @@ def walk(n):
 
 def rebuild(n, new_children: tuple):
     """A copy of ``n`` with its children replaced (same order as :func:`children`)."""
-    from dataclasses import replace
+    return _REBUILD.get(type(n), _not_a_node)(n, new_children)
 
-    match n:
-        case Op() | Coalesce() | Call():
-            return replace(n, args=tuple(new_children))
-        case Member():
-            return replace(n, item=new_children[0], container=new_children[1])
-        case Between():
-            return replace(n, value=new_children[0], low=new_children[1], high=new_children[2])
-        case Missing():
-            return replace(n, value=new_children[0])
-        case If():
-            return replace(n, cond=new_children[0], then=new_children[1], other=new_children[2])
-        case _:
-            return n
+
+class _Handlers(dict):
+    """A visitor's node class -> handler table; a missing kind fails naming backend and node."""
+
+    __slots__ = ("owner", "prefix")
+
+    def __missing__(self, kind):
+        raise NotImplementedError(f"{self.owner} has no handler for IR node {kind.__name__}"
+                                  f" (add {self.owner}.{self.prefix}{kind.__name__})")
+
+
+class Visitor:
+    """The base of every backend that walks the IR (codegen, interpreter, batch, text).
+
+    A backend names one method per node kind, ``<prefix><NodeClass>``, e.g.
+    ``visit_If`` (the prefix is a class attribute, so each backend keeps its own
+    verb: ``x_If`` compiles, ``ev_If`` evaluates). The table from node class to
+    method is built once, when the class is defined, and :meth:`visit` is one
+    dictionary lookup. :meth:`missing` lists the node kinds a backend cannot
+    handle; the contract test fails on any.
+
+        >>> class Depth(Visitor):
+        ...     def visit_Const(self, n): return 1
+        ...     def visit_Op(self, n): return 1 + max(self.visit(a) for a in n.args)
+        >>> Depth.missing()[:3]
+        ['Path', 'Feat', 'ModelOut']
+    """
+
+    __slots__ = ()
+    prefix: ClassVar[str] = "visit_"
+    handlers: ClassVar[dict[type, Callable]] = {}
+
+    def __init_subclass__(cls, **kw) -> None:
+        super().__init_subclass__(**kw)
+        table = _Handlers()
+        table.owner, table.prefix = f"{cls.__module__}.{cls.__qualname__}", cls.prefix
+        for kind in NODES:
+            handler = getattr(cls, cls.prefix + kind.__name__, None)
+            if handler is not None:
+                table[kind] = handler
+        cls.handlers = table
+
+    def visit(self, n):
+        return self.handlers[type(n)](self, n)
+
+    @classmethod
+    def missing(cls) -> list[str]:
+        """Node kinds this visitor has no handler for."""
+        return [k.__name__ for k in NODES if k not in cls.handlers]
+
+    @classmethod
+    def strays(cls) -> list[str]:
+        """Handler-like methods that match no node kind (a renamed or removed node)."""
+        names = {k.__name__ for k in NODES}
+        return sorted(a for a in dir(cls) if a.startswith(cls.prefix) and a[len(cls.prefix):][:1].isupper()
+                      and a[len(cls.prefix):] not in names)
 
 
 class Interner:

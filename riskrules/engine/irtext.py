@@ -33,46 +33,65 @@ def _lit(v) -> str:
     return repr(v)
 
 
-def _show(n) -> tuple[str, int]:
-    match n:
-        case ir.Const(value=v):
-            return _lit(v), 10
-        case ir.Path(steps=s):
-            return ".".join(s), 10
-        case ir.Feat(name=name):
-            return name, 10
-        case ir.ModelOut(model=m, output=o):
-            return f"models.{m}" + ("" if o == "probability" else f".{o}"), 10
-        case ir.RulesAgg(name=name):
-            return f"rules.{name}", 10
-        case ir.TableOut(table=t, output=o):
-            return f"tables.{t}.{o}", 10
-        case ir.DecisionRef(name=name):
-            return f"decision.{name}", 10
-        case ir.Now():
-            return "now()", 10
-        case ir.Cell():
-            return "?", 10
-        case ir.Op(op="not", args=(a,)):
-            return "not " + _paren(a, 4), 4
-        case ir.Op(op="neg", args=(a,)):
-            return "-" + _paren(a, 8), 8
-        case ir.Op(op=op, args=args):
-            p = _PREC[op]
-            return f" {op} ".join(_paren(a, p + (i > 0 and op not in ("and", "or"))) for i, a in enumerate(args)), p
-        case ir.Member(item=i, container=c, negated=neg, list_name=ln):
-            return f"{_paren(i, 6)} {'not in' if neg else 'in'} {ln or _show(c)[0]}", 5
-        case ir.Between(value=v, low=lo, high=hi):
-            return f"{_paren(v, 6)} between {_paren(lo, 6)} and {_paren(hi, 6)}", 5
-        case ir.Missing(value=v, negated=neg):
-            return f"{_paren(v, 6)} is {'present' if neg else 'missing'}", 5
-        case ir.If(cond=c, then=t, other=o):
-            return f"if {show(c)} then {show(t)} else {show(o)}", 1
-        case ir.Coalesce(args=args):
-            return "coalesce(" + ", ".join(show(a) for a in args) + ")", 10
-        case ir.Call(func=f, args=args):
-            return f + "(" + ", ".join(show(a) for a in args) + ")", 10
-    return repr(n), 10
+class _Text(ir.Visitor):
+    """Each node as (text, precedence): a parent parenthesises a child that binds looser."""
+
+    def visit_Const(self, n):
+        return _lit(n.value), 10
+
+    def visit_Path(self, n):
+        return ".".join(n.steps), 10
+
+    def visit_Feat(self, n):
+        return n.name, 10
+
+    def visit_ModelOut(self, n):
+        return f"models.{n.model}" + ("" if n.output == "probability" else f".{n.output}"), 10
+
+    def visit_RulesAgg(self, n):
+        return f"rules.{n.name}", 10
+
+    def visit_TableOut(self, n):
+        return f"tables.{n.table}.{n.output}", 10
+
+    def visit_DecisionRef(self, n):
+        return f"decision.{n.name}", 10
+
+    def visit_Now(self, n):
+        return "now()", 10
+
+    def visit_Cell(self, n):
+        return "?", 10
+
+    def visit_Op(self, n):
+        op, args = n.op, n.args
+        if op == "not":
+            return "not " + _paren(args[0], 4), 4
+        if op == "neg":
+            return "-" + _paren(args[0], 8), 8
+        p = _PREC[op]
+        return f" {op} ".join(_paren(a, p + (i > 0 and op not in ("and", "or"))) for i, a in enumerate(args)), p
+
+    def visit_Member(self, n):
+        return f"{_paren(n.item, 6)} {'not in' if n.negated else 'in'} {n.list_name or _show(n.container)[0]}", 5
+
+    def visit_Between(self, n):
+        return f"{_paren(n.value, 6)} between {_paren(n.low, 6)} and {_paren(n.high, 6)}", 5
+
+    def visit_Missing(self, n):
+        return f"{_paren(n.value, 6)} is {'present' if n.negated else 'missing'}", 5
+
+    def visit_If(self, n):
+        return f"if {show(n.cond)} then {show(n.then)} else {show(n.other)}", 1
+
+    def visit_Coalesce(self, n):
+        return "coalesce(" + ", ".join(show(a) for a in n.args) + ")", 10
+
+    def visit_Call(self, n):
+        return n.func + "(" + ", ".join(show(a) for a in n.args) + ")", 10
+
+
+_show = _Text().visit
 
 
 def _paren(n, min_prec: int) -> str:

@@ -77,7 +77,7 @@ def make_resolver(prog, not_computed, *, memo: bool = True):
                 if action_sev[i] > best:
                     outcome, best = action[i], action_sev[i]
         if errors:
-            errors = [e for e in errors if not (isinstance(e[0], int) and e[0] >= n_active)]
+            errors = [f for f in errors if not (isinstance(f.where, int) and f.where >= n_active)]
             if errors and sev_on_error > sev[outcome]:
                 outcome = on_error
         if outcome in plain:
@@ -126,11 +126,11 @@ def _reasons(acting, band, errors, models, rank, reason, error_source, not_compu
             seen.add(code)
             out.append(Reason(code, source, detail))
 
-    for where, exc in errors:
-        if isinstance(where, int):
-            add("RULE_ERROR", error_source[where], type(exc).__name__)
+    for f in errors:
+        if isinstance(f.where, int):
+            add("RULE_ERROR", error_source[f.where], type(f.error).__name__)
         else:
-            add("EVALUATION_ERROR", f"error:{where}", type(exc).__name__)
+            add("EVALUATION_ERROR", f"error:{f.where}", type(f.error).__name__)
     if band is not None and band.reason:
         add(band.reason, "band")
     if len(out) < MAX_REASONS:

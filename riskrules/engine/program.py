@@ -7,10 +7,11 @@ features -> models -> rules -> tables -> decision -> review.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from ..dsl import ast as A
+from ..dsl.diagnostics import Diagnostic
 from .types import Type
 
 
@@ -62,8 +63,10 @@ class ModelIR:
     span: A.Span
 
 
-@dataclass
+@dataclass(frozen=True)
 class Program:
+    """Immutable: a compiler stage makes a new one (``dataclasses.replace``), never edits one."""
+
     name: str
     version: str
     digest: str
@@ -74,8 +77,8 @@ class Program:
     schema: Type
     features: dict[str, Any]  # in dependency order
     models: dict[str, ModelIR]
-    rules: list[RuleIR]  # active rules in evaluation order (first_match: priority order)
-    shadow: list[RuleIR]
+    rules: tuple[RuleIR, ...]  # active rules in evaluation order (first_match: priority order)
+    shadow: tuple[RuleIR, ...]
     tables: dict[str, TableIR]  # in dependency order
     score: Any | None
     bands: tuple[A.Band, ...]
@@ -83,10 +86,10 @@ class Program:
     ast: A.Ruleset
     source: str = ""
     review: A.ReviewBlock | None = None
-    stages: dict[str, str] = field(default_factory=dict)  # stage name -> dump, for --dump-after
+    diagnostics: tuple[Diagnostic, ...] = ()  # the warnings the stages found (lower, analyse)
 
     @property
-    def all_rules(self) -> list[RuleIR]:
+    def all_rules(self) -> tuple[RuleIR, ...]:
         return self.rules + self.shadow
 
     def severity(self, outcome: str) -> int:
@@ -109,3 +112,28 @@ class Program:
                 elif isinstance(n, ir.DecisionRef):
                     used.add(f"decision.{n.name}")
         return used
+
+
+class Fault(NamedTuple):
+    """A fault one evaluation contained (it never escapes ``decide()``)."""
+
+    where: int | str  # RuleIR.index of a rule, "table:<name>", "score" or "review"
+    error: Exception
+
+
+class Evaluation(NamedTuple):
+    """What one evaluation of a :class:`Program` yields, whichever backend ran it.
+
+    The generated code and the interpreter return it; the runtime makes a Decision
+    of it. A NamedTuple, so building and reading it costs what a tuple does.
+    """
+
+    fired: list[int]  # RuleIR.index of each active rule that fired, in evaluation order
+    shadow: list[int]  # RuleIR.index of each shadow rule that would have fired
+    errors: list[Fault]
+    tables: dict[str, dict]  # table -> output -> value
+    score: Any  # decision.score (None when there is none or it faulted)
+    outcome: str
+    reasons: tuple  # principal reasons (policies.Reason), at most four
+    unexplained: bool | None  # review.unexplained (None when the ruleset has no review block)
+    models: dict[str, Any]  # model -> its result, for each model computed (else the not-computed marker)

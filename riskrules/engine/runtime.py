@@ -17,6 +17,7 @@ import datetime as _dt
 import itertools
 import os
 import threading
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -27,7 +28,7 @@ from . import codegen, tables
 from .check import check
 from .interpret import Interpreter
 from .policies import Reason, make_resolver  # noqa: F401 - Reason is part of Decision's API
-from .program import Program
+from .program import Evaluation, Program
 from .validate import InputError, build_validator
 
 _UTC = _dt.timezone.utc
@@ -38,30 +39,29 @@ _PROCESS = os.urandom(4).hex()
 class Decision:
     """The result of one ``decide()``; ``to_dict()``/``to_json()`` serialise it.
 
-    Rule ids, fault records and model details are built from the raw evaluation when
-    first read, so a service that only looks at ``outcome`` pays for nothing else.
+    Outcome, score, reasons, tables and ``unexplained`` are read from the backend's
+    :class:`Evaluation` (nothing is copied per decision, nothing can be reassigned);
+    rule ids, fault records and model details are built from it when first read, so
+    a service that only looks at ``outcome`` pays for nothing else.
     """
 
-    __slots__ = ("_n", "outcome", "score", "reasons", "tables", "ruleset", "model_results",
-                 "unexplained", "evaluated_at", "trace", "_fired", "_shadow", "_errors", "_loaded", "_cache")
+    __slots__ = ("_n", "_ev", "ruleset", "model_results", "evaluated_at", "trace", "_loaded", "_cache")
 
-    def __init__(self, n, outcome, score, reasons, fired_idx, shadow_idx, errors_raw, tables,
-                 loaded, model_results, unexplained, evaluated_at, trace=None):
+    def __init__(self, n, ev: Evaluation, loaded, model_results, evaluated_at, trace=None):
         self._n = n
-        self.outcome = outcome
-        self.score = score
-        self.reasons = reasons
-        self._fired = fired_idx
-        self._shadow = shadow_idx
-        self._errors = errors_raw
-        self.tables = tables
+        self._ev = ev  # read through the properties below: nothing is copied per decision
         self._loaded = loaded
         self.ruleset = loaded.ruleset
         self.model_results = model_results
-        self.unexplained = unexplained
         self.evaluated_at = evaluated_at
         self.trace = trace
         self._cache = None
+
+    outcome = property(attrgetter("_ev.outcome"), doc="approve, review, decline or a custom outcome")
+    score = property(attrgetter("_ev.score"), doc="decision.score (None without one or when it faulted)")
+    reasons = property(attrgetter("_ev.reasons"), doc="at most four principal reasons (Reason)")
+    tables = property(attrgetter("_ev.tables"), doc="table -> output -> value")
+    unexplained = property(attrgetter("_ev.unexplained"), doc="review.unexplained (None without a review block)")
 
     @property
     def decision_id(self) -> str:
@@ -72,21 +72,22 @@ class Decision:
     def fired(self) -> tuple[str, ...]:
         """Ids of the active rules that fired, in evaluation order."""
         ids = self._loaded.rule_ids
-        return tuple([ids[i] for i in self._fired])
+        return tuple([ids[i] for i in self._ev.fired])
 
     @property
     def shadow_fired(self) -> tuple[str, ...]:
         """Ids of the shadow rules that would have fired."""
         ids = self._loaded.rule_ids
-        return tuple([ids[i] for i in self._shadow])
+        return tuple([ids[i] for i in self._ev.shadow])
 
     @property
     def errors(self) -> tuple[dict, ...]:
         """One record per fault: where (rule, table, score, review), the error and the rule's position."""
-        if not self._errors:
+        faults = self._ev.errors
+        if not faults:
             return ()
         if self._cache is None:
-            self._cache = tuple(_error_dict(self._loaded, where, exc) for where, exc in self._errors)
+            self._cache = tuple(_error_dict(self._loaded, f.where, f.error) for f in faults)
         return self._cache
 
     def __repr__(self) -> str:
@@ -233,10 +234,10 @@ class Engine:
         trace_log = None
         if trace or backend == "interpret":
             trace_log = [] if trace else None
-            raw = L.interpreter.run(L.validate(data), now, trace_log)
+            ev = L.interpreter.run(L.validate(data), now, trace_log)
         else:
-            raw = L.compiled.fn(data, now)  # checks the input itself, as L.validate does
-        return _decision(L, raw, now, trace_log)
+            ev = L.compiled.fn(data, now)  # checks the input itself, as L.validate does
+        return _decision(L, ev, now, trace_log)
 
     def decide_many(self, items: Iterable, *, now: _dt.datetime | None = None) -> Iterator[Decision | InputError]:
         """Decide each item; an item that breaks the schema yields its InputError instead."""
@@ -257,14 +258,13 @@ def _build(path: Path, strict_input: bool) -> _Loaded:
     return _Loaded(prog, diags, strict_input)
 
 
-def _decision(L: _Loaded, raw, now, trace_log) -> Decision:
-    fired, shadow, errors, tabs, score, outcome, reasons, unexplained, models = raw
+def _decision(L: _Loaded, ev: Evaluation, now, trace_log) -> Decision:
     used = {}
+    models = ev.models
     if models:
         versions = L.model_versions
         used = {name: (m, versions[name]) for name, m in models.items() if m is not codegen.U and m is not None}
-    return Decision(next(_ids), outcome, score, reasons, fired, shadow, errors, tabs, L, used, unexplained, now,
-                    trace_log)
+    return Decision(next(_ids), ev, L, used, now, trace_log)
 
 
 def _error_dict(L: _Loaded, where, exc) -> dict:

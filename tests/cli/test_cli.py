@@ -107,9 +107,14 @@ def test_fmt_write_is_atomic(tmp_path, monkeypatch):
 def test_compile_show_and_dump(tmp_path):
     r = run("compile", small_ruleset(tmp_path), "--show")
     assert r.exit_code == 0 and "def decide_ruleset" in r.stdout and "# AGE" in r.stdout
-    r = run("compile", small_ruleset(tmp_path), "--dump-after", "fold")
-    assert r.exit_code == 0 and "rule AGE" in r.stdout
-    assert run("compile", small_ruleset(tmp_path), "--dump-after", "nope").exit_code == 2
+    for stage in ("lower", "fold", "order", "analyse", "check"):  # check: lower's old name
+        r = run("compile", small_ruleset(tmp_path, when="app.age < 18 and app.age > 30"), "--dump-after", stage)
+        assert r.exit_code == 0 and "rule AGE" in r.stdout
+        assert ("# W400" in r.stdout) == (stage == "analyse")
+    r = run("compile", small_ruleset(tmp_path), "--dump-after", "nope")
+    assert r.exit_code == 2 and "lower, fold, order, analyse" in flat(r.stderr)
+    r = run("compile", small_ruleset(tmp_path, when="app.agee < 18"), "--dump-after", "fold")
+    assert r.exit_code == 1 and "E200" in r.output and not r.stdout.strip()
     r = run("compile", small_ruleset(tmp_path), "--show", "--backend", "batch")
     assert r.exit_code == 0 and "rule:AGE" in r.stdout
 

@@ -7,6 +7,7 @@ import random
 import pytest
 
 from riskrules.engine import codegen, policies
+from riskrules.engine.program import Fault
 
 from .helpers import engine_from
 
@@ -30,7 +31,7 @@ def test_remembered_results_equal_computed_ones(tmp_path, monkeypatch, policy):
     rng = random.Random(5)
     for _ in range(2_000):
         fired = sorted(rng.sample(range(12), rng.randint(0, 5)))
-        errors = [(rng.randrange(12), ValueError("x"))] if rng.random() < 0.2 else []
+        errors = [Fault(rng.randrange(12), ValueError("x"))] if rng.random() < 0.2 else []
         assert remembering(list(fired), errors, None, {}) == computing(list(fired), errors, None, {}), (fired, errors)
 
 
@@ -38,7 +39,7 @@ def test_a_fault_is_never_served_from_the_memo(tmp_path):
     prog = engine_from(tmp_path, _ruleset("worst")).program
     resolve = policies.make_resolver(prog, codegen.U)
     clean = resolve([1], [], None, {})
-    faulty = resolve([1], [(4, ZeroDivisionError("x"))], None, {})
+    faulty = resolve([1], [Fault(4, ZeroDivisionError("x"))], None, {})
     assert clean[0] == "review" and [r.code for r in clean[1]] == ["CODE_1"]
     assert faulty[0] == "review" and [r.code for r in faulty[1]] == ["CODE_1", "RULE_ERROR"]
     assert resolve([1], [], None, {}) == clean

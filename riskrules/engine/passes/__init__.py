@@ -1,20 +1,42 @@
 """Compiler stages: a named table of pure functions ``(program, ctx) -> program``.
 
-``riskrules compile --dump-after STAGE`` prints the program after any of them.
-Each pass rewrites IR nodes bottom-up through :func:`map_program`, which keeps
-the DAG's sharing (a shared node is rewritten once) and re-interns the result.
+    lower    the parsed ruleset -> a checked, interned IR program (engine/check.py);
+             errors raise RulesetError, warnings ride on Program.diagnostics
+    fold     operators over literals become literals (passes/fold.py)
+    order    cheap operands of and/or first (passes/order.py)
+    analyse  never-firing and shadowed rules, table gaps -> more diagnostics (engine/analysis.py)
+
+The first stage's input is the ruleset AST; each later one takes and returns a
+frozen :class:`~riskrules.engine.program.Program`. ``riskrules compile
+--dump-after STAGE`` prints the program after any of them, and
+tests/engine/passes/<stage>.txt holds each stage's ``input ; expected`` cases.
+Passes rewrite IR nodes bottom-up through :func:`map_program`, which keeps the
+DAG's sharing (a shared node is rewritten once) and re-interns the result.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .. import ir
+from ..analysis import add_findings
+from ..check import lower
 from .fold import fold_constants
 from .order import cheap_first
 
+
+@dataclass(frozen=True)
+class Context:
+    """What the stages may read besides the program: where the ruleset's files are."""
+
+    base_dir: Path
+
+
 STAGES = {
+    "lower": lower,
     "fold": fold_constants,
     "order": cheap_first,
+    "analyse": add_findings,
 }
 
 
@@ -44,8 +66,8 @@ def map_program(prog, rewrite):
 
     features = {k: go(v) for k, v in prog.features.items()}
     models = {k: replace(m, inputs=tuple(go(a) for a in m.inputs)) for k, m in prog.models.items()}
-    rules = [replace(r, cond=go(r.cond)) for r in prog.rules]
-    shadow = [replace(r, cond=go(r.cond)) for r in prog.shadow]
+    rules = tuple(replace(r, cond=go(r.cond)) for r in prog.rules)
+    shadow = tuple(replace(r, cond=go(r.cond)) for r in prog.shadow)
     tables = {}
     for k, t in prog.tables.items():
         rows = tuple(replace(row, cells=tuple(go(c) for c in row.cells), outputs=tuple(go(o) for o in row.outputs))
@@ -56,13 +78,19 @@ def map_program(prog, rewrite):
                    score=go(prog.score), unexplained=go(prog.unexplained))
 
 
-def run_stages(prog, dump_after: str | None = None):
-    """Run every stage in order; returns (program, dump text of ``dump_after`` or None)."""
+def run_stages(ruleset, ctx: Context, dump_after: str | None = None, *, until: str | None = None):
+    """Run the stages in order (through ``until``, default all) on a parsed ruleset.
+
+    Returns (program, the program's dump after stage ``dump_after`` or None); raises
+    RulesetError when lowering finds errors.
+    """
     from ..dump import dump_program
 
-    dump = dump_program(prog) if dump_after == "check" else None
+    prog, dump = ruleset, None
     for name, stage in STAGES.items():
-        prog = stage(prog, {})
+        prog = stage(prog, ctx)
         if dump_after == name:
             dump = dump_program(prog)
+        if until == name:
+            break
     return prog, dump

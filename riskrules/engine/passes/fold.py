@@ -1,10 +1,14 @@
 """Constant folding: operators over literals become literals, decided branches disappear.
 
 Only total operations are folded (no division, no calls): a fault stays a
-run-time fault of the rule that contains it, as the semantics promise.
+run-time fault of the rule that contains it, as the semantics promise. A result
+no backend can hold as a literal (an infinity, an integer beyond 64 bits) is
+not folded either: what an overflow means is each backend's run-time business,
+not the compiler's (tests/engine/passes/fold.txt keeps those cases).
 """
 from __future__ import annotations
 
+import math
 import operator
 
 from .. import ir
@@ -40,9 +44,10 @@ def _fold(n):
             if a is None or b is None:
                 return ir.Const(False, BOOL, n.span) if op in ir.COMPARE else ir.Const(None, n.type, n.span, True)
             try:
-                return ir.Const(_OPS[op](a, b), n.type, n.span)
+                value = _OPS[op](a, b)
             except (TypeError, OverflowError):
                 return n
+            return ir.Const(value, n.type, n.span) if _literal(value) else n
         case ir.If(cond=ir.Const(value=v), then=t, other=o) if not n.type.is_decimal or t.type == o.type:
             return t if v is True else o
         case ir.Missing(value=ir.Const(value=v), negated=neg):
@@ -50,6 +55,14 @@ def _fold(n):
         case ir.Missing(value=v, negated=neg) if not v.nullable and not ir.may_fault(v):
             return ir.Const(neg, BOOL, n.span)
     return n
+
+
+def _literal(v) -> bool:
+    if isinstance(v, float):
+        return math.isfinite(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return -2 ** 63 <= v < 2 ** 63
+    return True
 
 
 def fold_constants(prog, ctx):
