@@ -1,6 +1,7 @@
 """The date a borrower promises to pay by, read relative to the message's own time.
 
-A vague period resolves to its last day, the latest date the promise still allows
+When several date phrases appear, the first in the text wins ("今天先还五百，其他的下周还"
+is a promise for today); at one position the longest phrase wins. A vague period resolves to its last day, the latest date the promise still allows
 ("下周" / "next week" is next week's Sunday, "月底" the month's last day, "月初" the 5th
 of next month), so a follow-up never calls a kept promise broken. Weekday names alone
 mean the next such day, today included.
@@ -78,6 +79,7 @@ def _rules():
         (r"明天|明日|明儿|明早|明晚", lambda m, t: t + timedelta(days=1)),
         (r"今天|今日|今晚|今儿|马上|立刻|现在", lambda m, t: t),
         (rf"({_CN_NUM})[号日]", lambda m, t: _day_of_month(t, _num(m[1]))),
+        (rf"下个?月({_CN_NUM})[号日]", lambda m, t: _safe_date(*_add_months(t, 1), _num(m[1]))),
         (r"下个?月(?:底|末)", lambda m, t: _month_end(*_add_months(t, 1))),
         (r"下个?月(?:初)", lambda m, t: date(*_add_months(t, 1), 5)),
         (r"月底|月末|这个月内|本月内|这个月", lambda m, t: _month_end(t.year, t.month)),
@@ -89,7 +91,7 @@ def _rules():
         (r"(?:20\d\d-)?\b(\d{1,2})/(\d{1,2})\b", lambda m, t: _day_of_month(t, int(m[2]), int(m[1]))),
         (r"\bday after tomorrow\b", lambda m, t: t + timedelta(days=2)),
         (r"\b(?:tomorrow|tmrw|tmr|2moro)\b", lambda m, t: t + timedelta(days=1)),
-        (r"\b(?:today|tonight|right now|asap)\b", lambda m, t: t),
+        (r"\b(?:today|tonight|right now|asap|this (?:morning|afternoon|evening))\b", lambda m, t: t),
         (r"\bnext (monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b",
          lambda m, t: _next_en_weekday(t, _EN_WEEKDAY[m[1]])),
         (r"\bthis (monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
@@ -143,13 +145,15 @@ def promised_date(text: str, now: datetime) -> date | None:
     """
     if now.tzinfo is None:
         raise ValueError("promised_date needs a timezone-aware now")
-    today = now.date()
-    best = None
+    text, today = text.lower(), now.date()
+    best, best_key = None, None
     for pattern, resolve in _COMPILED:
-        m = pattern.search(text)
-        if m:
+        for m in pattern.finditer(text):
+            key = (m.start(), -(m.end() - m.start()))
+            if best_key is not None and key >= best_key:
+                continue
             found = resolve(m, today)
             if found is not None:
-                best = found
-                break
+                best, best_key = found, key
+            break
     return best

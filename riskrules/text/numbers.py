@@ -50,8 +50,10 @@ def chinese_to_int(text: str) -> int | None:
 
 _AMOUNT = re.compile(
     r"(?P<cur>[$¥￥]|rmb|usd|cny)?\s*"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千万]+)"
-    r"\s*(?P<mult>万|w(?![a-z])|千|k(?![a-z])|百)?"
+    # Bounded lengths: a run of 500 digits is not money and must not overflow Decimal.
+    r"(?<!\d)(?<!\d[.,])(?P<num>\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,4})?(?![\d,])|\d{1,12}(?:\.\d{1,4})?(?![\d.])"
+    r"|[零〇一二两俩三四五六七八九十百千万]{1,12})"
+    r"\s*(?P<mult>万|w(?![a-z])|千|k(?![a-z])|百)?(?P<tail>(?<=[万千])\d(?![\d号日天月.,]))?"
     r"\s*(?P<unit>块钱|块|元|圆|rmb|yuan|dollars?|bucks|usd|刀)?",
     re.IGNORECASE,
 )
@@ -59,7 +61,9 @@ _AMOUNT = re.compile(
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(号|日|天|月|点|周|星期|礼拜|个|年|期|次|小时|分钟|%|％|th\b|st\b|nd\b|rd\b|days?\b|weeks?\b"
     r"|months?\b|years?\b|pm\b|am\b|hours?\b|o'clock|/|-|:)", re.IGNORECASE)
-_NOT_MONEY_BEFORE = re.compile(r"(月|周|星期|礼拜|第|the|of|/|-|:)\s*$", re.IGNORECASE)
+_NOT_MONEY_BEFORE = re.compile(
+    r"(月|周|星期|礼拜|第|the|of|/|-|:|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s*$",
+    re.IGNORECASE)
 _MULT = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}
 
 
@@ -90,17 +94,19 @@ def promised_amount(text: str) -> Decimal | None:
         if _NOT_MONEY_BEFORE.search(text[: m.start()]) and not (cur or unit or mult):
             continue
         value = _value(num)
-        if value is None or value == 0:
+        if value is None or value == 0 or value >= 10 ** 12:
             continue
         if mult:
             value *= _MULT[mult.lower()]
+            if m["tail"]:  # 1万2 is 12000, as 一万二 is
+                value += int(m["tail"]) * _MULT[mult.lower()] // 10
         if (cur or unit or mult):
             marked.append(value)
-        elif value >= 10 and not (num[0].isdigit() and len(num) == 4 and num.startswith("20")):
+        elif value >= 10:
             bare.append(value)
     chosen = marked or bare
     if not chosen:
         return None
     value = chosen[0]
     # 1.5万 is 15000, not 15000.0: whole amounts keep no spurious exponent or decimals.
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
