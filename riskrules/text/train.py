@@ -78,13 +78,13 @@ def train(corpus_rows: Iterable[dict], extra_rows: Iterable[dict] = (), *,
     vectoriser = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, min_df=2)
     x = vectoriser.fit_transform(docs)
     intents = [r["intent"] for r in rows]
-    head = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, intents)
+    head = LogisticRegression(C=c, solver="newton-cg", max_iter=500, class_weight="balanced").fit(x, intents)
     subtypes = {}
     for intent in SUBTYPED:
         picked = [i for i, r in enumerate(rows) if r["intent"] == intent]
         labels = [rows[i].get("subtype") or "none" for i in picked]
         if len(set(labels)) > 1:
-            sub = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+            sub = LogisticRegression(C=c, solver="newton-cg", max_iter=500, class_weight="balanced")
             subtypes[intent] = _head(sub.fit(x[picked], labels))
     vocabulary = vectoriser.get_feature_names_out().tolist()
     return {"format": FORMAT, "version": f"{MODEL_VERSION}+{digest[:12]}",
