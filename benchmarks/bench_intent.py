@@ -8,7 +8,7 @@ as timeit does). Wall time and this thread's CPU time are both reported: on a
 shared, loaded machine the wall p95 is mostly time spent waiting for a core.
 
     PYTHONPATH=$PWD python benchmarks/bench_intent.py
-    PYTHONPATH=$PWD python benchmarks/bench_intent.py --seed 7 --repeat 5
+    PYTHONPATH=$PWD python benchmarks/bench_intent.py --splits 5 --repeat 5
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from riskrules.text.train import load_corpus
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=20261202)
+    parser.add_argument("--splits", type=int, default=0,
+                        help="also report macro-F1 over this many further random 80/20 splits")
     parser.add_argument("--repeat", type=int, default=3, help="latency passes over the held-out set")
     args = parser.parse_args()
     report = held_out_report(load_corpus(), seed=args.seed)
@@ -38,6 +40,11 @@ def main() -> None:
     print(" " * (width + 1) + " ".join(f"{c[:6]:>6}" for c in report.classes))
     for label, row in zip(report.classes, report.confusion):
         print(f"{label:<{width}} " + " ".join(f"{n:>6}" for n in row))
+    if args.splits:
+        scores = [held_out_report(load_corpus(), seed=args.seed + i).macro_f1
+                  for i in range(1, args.splits + 1)]
+        print(f"macro-F1 over {args.splits} further splits: min {min(scores):.3f}  "
+              f"mean {statistics.mean(scores):.3f}  max {max(scores):.3f}")
     texts = [r["text"] for r in report.test]
     classify(texts[0], model=report.model)  # loads jieba's dictionary once
     timings, cpu = [], []
