@@ -62,7 +62,7 @@ _NOT_MONEY_AFTER = re.compile(
     r"\s*(号|日|天|月|点|周|星期|礼拜|个|年|期|次|小时|分钟|%|％|th\b|st\b|nd\b|rd\b|days?\b|weeks?\b"
     r"|months?\b|years?\b|pm\b|am\b|hours?\b|o'clock|/|-|:)", re.IGNORECASE)
 _NOT_MONEY_BEFORE = re.compile(
-    r"(月|周|星期|礼拜|第|the|of|/|-|:|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s*$",
+    r"(月|周|星期|礼拜|第|the|/|-|:|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s*$",
     re.IGNORECASE)
 _MULT = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000, "百": 100}
 
