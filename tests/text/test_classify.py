@@ -91,3 +91,19 @@ def test_model_file_is_json_not_pickle(tmp_path):
     copy.write_bytes(raw)
     assert load_model(copy).version == load_model().version
     assert isinstance(load_model(), IntentModel)
+
+
+def test_every_lexicon_label_is_a_known_intent_or_subtype():
+    known = set(INTENTS) | {f"hardship/{s}" for s in ("job_loss", "illness", "business_failure", "family")} \
+        | {f"dispute/{s}" for s in ("already_paid", "not_my_loan", "wrong_amount")}
+    labels = {label for labels in default_lexicon().labels.values() for label in labels}
+    assert labels <= known, labels - known
+
+
+def test_importing_the_package_loads_no_scikit_learn():
+    import subprocess
+    import sys
+
+    code = "import sys, riskrules.text; print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
