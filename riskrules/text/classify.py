@@ -9,13 +9,12 @@ import numpy as np
 
 from riskrules.text.dates import promised_date
 from riskrules.text.features import analyse
+from riskrules.text.labels import INTENTS
 from riskrules.text.lexicon import Cue, Lexicon, default_lexicon
 from riskrules.text.model import IntentModel, load_model
 from riskrules.text.normalize import as_text, detect_lang, fold
 from riskrules.text.numbers import promised_amount
 
-INTENTS = ("promise_to_pay", "hardship", "plan_request", "hesitation", "refusal", "dispute",
-           "complaint", "other")
 # How much each intent, on its own, resists paying; lexicon phrases move it from there.
 # This is resistance to repayment, not sentiment: a polite refusal still resists.
 RESISTANCE_PRIOR = {"promise_to_pay": 0.1, "hardship": 0.25, "plan_request": 0.2,

@@ -19,12 +19,13 @@ from importlib import resources
 from pathlib import Path
 
 from riskrules.text.features import analyse
+from riskrules.text.labels import INTENTS, SUBTYPES
 from riskrules.text.lexicon import Lexicon, default_lexicon
 from riskrules.text.model import FORMAT, MODEL_FILE
 from riskrules.text.normalize import as_text, detect_lang, fold
 
 MODEL_VERSION = "1.0.0"
-SUBTYPED = ("hardship", "dispute")
+SUBTYPED = tuple(SUBTYPES)
 SEED = 20261202
 
 
@@ -52,6 +53,19 @@ def tokens_of(text: str, lexicon: Lexicon) -> list[str]:
     return analyse(folded, detect_lang(folded), lexicon, lexicon.match(folded))
 
 
+def _row_problems(row: dict) -> list[str]:
+    """Every reason a labelled row (a corpus row or a reviewer's correction) is unusable."""
+    problems = []
+    if not isinstance(row.get("text"), str) or not row["text"].strip():
+        problems.append("text is missing or blank")
+    intent, subtype = row.get("intent"), row.get("subtype")
+    if intent not in INTENTS:
+        problems.append(f"intent {intent!r} is not one of {', '.join(INTENTS)}")
+    elif subtype is not None and subtype not in SUBTYPES.get(intent, ()):
+        problems.append(f"subtype {subtype!r} is not a subtype of {intent}")
+    return problems
+
+
 def _head(clf, rounding: int = 6) -> dict:
     return {"classes": [str(c) for c in clf.classes_],
             "coef": [[round(float(x), rounding) for x in row] for row in clf.coef_],
@@ -72,7 +86,10 @@ def train(corpus_rows: Iterable[dict], extra_rows: Iterable[dict] = (), *,
     lexicon = lexicon or default_lexicon()
     base = [dict(r) for r in corpus_rows]
     extra = [dict(r) for r in extra_rows]
-    rows = [r for r in base + extra if str(r.get("text", "")).strip() and r.get("intent")]
+    problems = [f"row {i}: {p}" for i, row in enumerate(base + extra) for p in _row_problems(row)]
+    if problems:
+        raise ValueError("bad training rows:\n" + "\n".join(problems))
+    rows = base + extra
     digest = corpus_digest(rows)
     docs = [tokens_of(r["text"], lexicon) for r in rows]
     vectoriser = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, min_df=2)

@@ -94,8 +94,9 @@ def test_model_file_is_json_not_pickle(tmp_path):
 
 
 def test_every_lexicon_label_is_a_known_intent_or_subtype():
-    known = set(INTENTS) | {f"hardship/{s}" for s in ("job_loss", "illness", "business_failure", "family")} \
-        | {f"dispute/{s}" for s in ("already_paid", "not_my_loan", "wrong_amount")}
+    from riskrules.text.labels import SUBTYPES
+
+    known = set(INTENTS) | {f"{intent}/{s}" for intent, subs in SUBTYPES.items() for s in subs}
     labels = {label for labels in default_lexicon().labels.values() for label in labels}
     assert labels <= known, labels - known
 

@@ -1,3 +1,5 @@
+import pytest
+
 from riskrules.text import classify, load_model
 from riskrules.text.evaluate import held_out_report
 from riskrules.text.model import IntentModel
@@ -29,3 +31,12 @@ def test_reviewers_corrections_become_a_new_version():
     model = train(rows, fixes)
     assert model["version"] != load_model().version and model["metadata"]["extra_rows"] == 5
     assert classify("这个我得问问我老婆", model=IntentModel.from_json(model)).intent == "hesitation"
+
+
+def test_bad_corrections_are_refused_with_every_reason():
+    bad = [{"text": "", "intent": "refusal"}, {"text": "x", "intent": "angry"},
+           {"text": "x", "intent": "hardship", "subtype": "already_paid"}]
+    with pytest.raises(ValueError) as error:
+        train(load_corpus(), bad)
+    message = str(error.value)
+    assert "blank" in message and "'angry'" in message and "'already_paid'" in message
