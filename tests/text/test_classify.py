@@ -108,3 +108,15 @@ def test_importing_the_package_loads_no_scikit_learn():
     code = "import sys, riskrules.text; print('sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("text, intent", CASES["unseen"])
+def test_messages_the_corpus_does_not_contain(text, intent):
+    assert classify(text, NOW).intent == intent
+
+
+def test_unseen_cases_are_not_in_the_corpus():
+    from riskrules.text.train import load_corpus
+
+    corpus = {row["text"] for row in load_corpus()}
+    assert not corpus & {text for text, _ in CASES["unseen"]}
