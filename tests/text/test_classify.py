@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from riskrules.text import INTENTS, IntentModel, classify, default_lexicon, load_model
 from riskrules.text.normalize import MAX_CHARS
@@ -120,3 +121,15 @@ def test_unseen_cases_are_not_in_the_corpus():
 
     corpus = {row["text"] for row in load_corpus()}
     assert not corpus & {text for text, _ in CASES["unseen"]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300),
+                 st.text(alphabet="不没还钱明天下周五月底号三千万kK$,.0123456789 我你们", max_size=60)))
+def test_any_text_or_bytes_classifies_without_raising(value):
+    result = classify(value, NOW)
+    assert result.intent in INTENTS and 0.0 <= result.resistance <= 1.0
+    assert 0.0 <= result.confidence <= 1.0
+    text = value if isinstance(value, str) else value.decode("utf-8", errors="replace")
+    for cue in result.cues:
+        assert text[cue.start:cue.end] == cue.text
