@@ -64,6 +64,10 @@ def classify(text: str | bytes, now: datetime | None = None, *, model: IntentMod
     model = model or load_model()
     lexicon = lexicon or default_lexicon()
     raw, notes = as_text(text)
+    if model.lexicon_version != lexicon.version:
+        # Cue features would no longer mean what the model learnt; say so, do not fail.
+        notes.append(f"model {model.version} was trained with lexicon {model.lexicon_version}, "
+                     f"not {lexicon.version}; retrain")
     if not raw.strip():
         return Intent("other", None, 0.0, 0.0, (), "und", model.version,
                       notes=tuple(notes + ["empty message"]))

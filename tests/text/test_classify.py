@@ -133,3 +133,12 @@ def test_any_text_or_bytes_classifies_without_raising(value):
     text = value if isinstance(value, str) else value.decode("utf-8", errors="replace")
     for cue in result.cues:
         assert text[cue.start:cue.end] == cue.text
+
+
+def test_a_lexicon_the_model_was_not_trained_with_is_said():
+    import dataclasses
+
+    edited = dataclasses.replace(default_lexicon(), version="9.9.9")
+    result = classify("明天还", NOW, lexicon=edited)
+    assert result.intent == "promise_to_pay"
+    assert any("9.9.9" in note for note in result.notes)
