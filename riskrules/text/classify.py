@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 import numpy as np
 
+from riskrules._common.time import utcnow
 from riskrules.text.dates import promised_date
 from riskrules.text.features import analyse
 from riskrules.text.labels import INTENTS
@@ -56,7 +57,7 @@ def classify(text: str | bytes, now: datetime | None = None, *, model: IntentMod
              lexicon: Lexicon | None = None) -> Intent:
     """Intent, subtype, confidence, resistance in [0, 1] and the cues behind them.
 
-    ``now`` is the message's own time (timezone-aware), against which a promised date
+    ``now`` is the message's own time (naive is read as UTC), against which a promised date
     such as "下周五" is read; it defaults to the current UTC time. Never raises for text:
     empty input is "other" with confidence 0, bad bytes are decoded with replacement and
     long messages are truncated, each said in ``notes``.
@@ -89,7 +90,7 @@ def classify(text: str | bytes, now: datetime | None = None, *, model: IntentMod
     resistance = min(1.0, max(0.0, prior + lexicon.resistance_of(matched)))
     when = amount = None
     if intent == "promise_to_pay":
-        when = promised_date(folded, now or datetime.now(timezone.utc))
+        when = promised_date(folded, now or utcnow())
         amount = promised_amount(folded)
     return Intent(intent, subtype, float(probs[best]), resistance, tuple(cues), lang,
                   model.version, when, amount, tuple(notes))

@@ -12,6 +12,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
+from riskrules._common.time import assume_utc
 from riskrules.text.numbers import chinese_to_int
 
 _ZH_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 6}
@@ -137,15 +138,13 @@ _COMPILED = [(re.compile(p, re.IGNORECASE), f) for p, f in _rules()]
 
 
 def promised_date(text: str, now: datetime) -> date | None:
-    """The date a message promises payment by, relative to ``now`` (timezone-aware).
+    """The date a message promises payment by, relative to ``now`` (a naive one is UTC).
 
     >>> from datetime import datetime, timezone
     >>> promised_date("明天一定还", datetime(2026, 12, 2, 9, tzinfo=timezone.utc))
     datetime.date(2026, 12, 3)
     """
-    if now.tzinfo is None:
-        raise ValueError("promised_date needs a timezone-aware now")
-    text, today = text.lower(), now.date()
+    text, today = text.lower(), assume_utc(now).date()
     best, best_key = None, None
     for pattern, resolve in _COMPILED:
         for m in pattern.finditer(text):

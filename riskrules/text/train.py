@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
+from riskrules._common.files import write_atomic
 from riskrules.text.features import analyse
 from riskrules.text.labels import INTENTS, SUBTYPES
 from riskrules.text.lexicon import Lexicon, default_lexicon
@@ -116,11 +115,7 @@ def train(corpus_rows: Iterable[dict], extra_rows: Iterable[dict] = (), *,
 def write_model(model: dict, path: Path) -> None:
     """Atomically, so a reader never sees half a model."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(model, f, ensure_ascii=False, separators=(",", ":"))
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the model is package data
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(model, ensure_ascii=False, separators=(",", ":")))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,9 +25,11 @@ def test_promised_amount(text, expected):
     assert found is None or isinstance(found, Decimal)
 
 
-def test_naive_now_is_refused():
-    with pytest.raises(ValueError):
-        promised_date("明天", datetime(2026, 12, 2))
+def test_naive_now_is_utc_and_an_offset_is_kept():
+    assert promised_date("明天", datetime(2026, 12, 2, 23)) == date(2026, 12, 3)
+    shanghai = timezone(timedelta(hours=8))
+    # 23:00 UTC on the 1st is already the 2nd in Shanghai: "明天" is the 3rd there.
+    assert promised_date("明天", datetime(2026, 12, 2, 7, tzinfo=shanghai)) == date(2026, 12, 3)
 
 
 def test_the_corpus_promise_labels_agree_with_extraction():
