@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 import re
+import threading
 from pathlib import Path
 
 import joblib
@@ -326,3 +327,42 @@ def test_no_model_kind_is_named_outside_its_provider():
     for module in ["check.py", "codegen.py", "interpret.py", "batch.py", "runtime.py", "dump.py", "policies.py"]:
         text = (engine / module).read_text(encoding="utf-8")
         assert not re.search(r"""["'](scorecard|sklearn)["']""", text), module
+
+
+def test_decisions_during_deploys_carry_the_digest_of_the_version_that_decided_them(tmp_path):
+    """Issue 14: a deploy landing while reload() runs. Each version's list names it; rule R<k>
+    fires only under version k, so every decision shows which version decided it, and its
+    digest must be that version's."""
+    versions = 6
+    lists = tmp_path / "current.txt"
+    rs = {"ruleset": "deploys", "version": "1", "schema": {"a": {"x": "int"}}, "lists": {"current": "current.txt"},
+          "rules": [{"id": f"R{k}", "when": f"'v{k}' in current", "action": "review"} for k in range(versions)]}
+    path = write_ruleset(tmp_path, rs)
+    digest_of = {}
+    for k in range(versions):
+        lists.write_text(f"v{k}\n", encoding="utf-8")
+        digest_of[load_ruleset(path).extra["files"].digest()] = f"R{k}"
+    engine = Engine.load(path)
+    stop = threading.Event()
+
+    def deploy():
+        k = 0
+        while not stop.is_set():
+            k = (k + 1) % versions
+            tmp = tmp_path / "current.tmp"
+            tmp.write_text(f"v{k}\n", encoding="utf-8")
+            os.replace(tmp, lists)  # each deploy is atomic; reloads race with them
+
+    deployer = threading.Thread(target=deploy)
+    deployer.start()
+    try:
+        seen = []
+        for _ in range(150):
+            engine.reload()
+            d = engine.decide({"a": {"x": 1}}, now=NOW)
+            seen.append((digest_of[d.ruleset["digest"]], d.fired))
+    finally:
+        stop.set()
+        deployer.join()
+    assert all(fired == (rule,) for rule, fired in seen)
+    assert len({rule for rule, _ in seen}) > 1  # the deploys did land during the run
