@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -103,6 +104,25 @@ def test_a_categorical_pipeline_works_end_to_end_on_every_backend(tmp_path):
         assert d["models"]["pd"]["probability"] == pytest.approx(want)
         assert d["models"]["pd"]["version"] == "pipe-1"
     assert {d["outcome"] for d in decided} == {"approve", "decline"}
+
+
+def test_without_pandas_the_estimator_gets_a_polars_frame(tmp_path, monkeypatch):
+    pipe = _pipeline(tmp_path)
+    real_import = builtins.__import__
+
+    def no_pandas(name, *a, **kw):
+        if name.split(".")[0] == "pandas":
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *a, **kw)
+
+    monkeypatch.delitem(sys.modules, "pandas")  # as if never installed: sklearn looks pandas up there
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    engine = engine_from(tmp_path, _sk_ruleset())
+    assert type(engine.program.models["pd"].model._matrix([[3000.0], ["student"]])).__module__.startswith("polars")
+    decided = _on_every_backend(engine, [{"app": {"income": 3000.0, "employment": "student"}}])
+    monkeypatch.undo()
+    want = pipe.predict_proba(pd.DataFrame({"income": [3000.0], "employment": ["student"]}))[0, 1]
+    assert decided[0]["models"]["pd"]["probability"] == pytest.approx(want)
 
 
 def test_a_free_text_input_the_encoder_ignores_when_unknown_also_works(tmp_path):
