@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-import yaml
 from pydantic import ValidationError, model_validator
 
 from ...dsl import ast as A
+from ...dsl.resources import normalise
+from ...dsl.yaml_safe import compose
 from ..models import Contribution, ModelResult, Scaling, Strict
 from .base import BatchModel, ModelProvider, ProviderError, by_index, register
 
@@ -80,9 +81,15 @@ class Scorecard(ModelProvider):
     @classmethod
     def bind(cls, ref: A.ModelRef, data: bytes) -> "Scorecard":
         try:
-            raw = yaml.safe_load(data.decode("utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ProviderError(f"{ref.path}: not valid YAML: {exc}") from None
+            text = normalise(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ProviderError(f"{ref.path}: not UTF-8 text (byte {exc.start})") from None
+        # the ruleset's own safe composer: alias and size limits, hostile scalars as messages
+        doc, problems = compose(text, ref.path)
+        if problems:
+            first = problems[0]
+            raise ProviderError(f"{ref.path}:{first.span.line}:{first.span.col}: {first.message}")
+        raw = doc.data
         try:
             spec = ScorecardFile.model_validate(raw)
         except ValidationError as exc:
