@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Iterable
 
 from . import ast as A
 from .diagnostics import Diagnostic, SourceCache, error
@@ -84,17 +85,14 @@ class Files:
         """The bytes read from ``path``, or None when it was not read."""
         return self.raw.get(path)
 
-    def digest(self) -> str:
-        """sha256 over each file's name (relative to the first file's directory) and bytes, in reading order."""
+    def digest(self, paths: Iterable[str] | None = None) -> str:
+        """sha256 over each file's name and bytes: of ``paths`` in that order (the checker
+        names the ruleset, schema, lists, models and includes), else of every file read."""
         h = hashlib.sha256()
-        root = Path(next(iter(self.raw), ".")).parent
-        for path, raw in self.raw.items():
-            try:
-                name = Path(path).relative_to(root).as_posix()
-            except ValueError:
-                name = Path(path).name
-            h.update(name.encode() + b"\0" + str(len(raw)).encode() + b"\0")
-            h.update(raw)
+        for path in (self.raw if paths is None else paths):
+            raw = self.raw.get(path)
+            h.update(Path(path).name.encode())
+            h.update(b"<missing>" if raw is None else raw)
         return h.hexdigest()[:16]
 
 

@@ -494,9 +494,12 @@ def _decision(rs: A.Ruleset, outcomes, diags) -> None:
 
 
 def digest(rs: A.Ruleset) -> str:
-    """Content digest over the bytes of every file the loader read for ``rs`` (rules, includes,
-    schema, lists, models); a ruleset built in memory digests its own text."""
+    """Content digest over the bytes the loader read for ``rs`` (``rs.extra["files"]``): the
+    ruleset, schema, lists, models and includes, in that order, each by file name and bytes
+    (the order and form digests had when they were read from disk here, so they carry over)."""
     files = rs.extra.get("files")
-    if files is not None and files.raw:
-        return files.digest()
-    return hashlib.sha256(repr(rs).encode()).hexdigest()[:16]
+    if files is None:  # a ruleset built in memory, not loaded
+        return hashlib.sha256(repr(rs).encode()).hexdigest()[:16]
+    named = ([rs.schema.path] if rs.schema.path else []) + [ld.path for ld in rs.lists if ld.path]
+    named += [m.path for m in rs.models] + list(rs.includes)
+    return files.digest([rs.source] + [resolve_path(rs.source, p) for p in named])

@@ -33,7 +33,7 @@ from riskrules import Engine
 from riskrules.dsl.loader import load_ruleset
 from riskrules.engine import providers, runtime
 from riskrules.engine.batch import decide_frame, describe
-from riskrules.engine.check import check
+from riskrules.engine.check import check, digest
 from riskrules.engine.dump import dump_program
 from riskrules.engine.types import NUMBER, STRING
 
@@ -226,14 +226,14 @@ def _rewrite_before_check(monkeypatch, path: Path, new_text: str):
 
 def test_a_file_rewritten_between_read_and_check_does_not_change_the_digest(tmp_path, monkeypatch):
     path = _full_ruleset(tmp_path)
-    parsed = load_ruleset(path).extra["files"].digest()
+    parsed = digest(load_ruleset(path))
     _rewrite_before_check(monkeypatch, tmp_path / "blocked.txt", "student\n")
     engine = Engine.load(path)
     d = engine.decide({"app": {"income": 9000.0, "employment": "salaried"}}, now=NOW)
     assert d.ruleset["digest"] == parsed  # the bytes that were parsed ...
     assert d.fired == ("BL",)  # ... and the list that was parsed, not the one on disk now
     monkeypatch.undo()
-    assert load_ruleset(path).extra["files"].digest() != parsed
+    assert digest(load_ruleset(path)) != parsed
 
 
 def test_reload_stamps_the_digest_of_what_it_parsed(tmp_path, monkeypatch):
@@ -241,7 +241,7 @@ def test_reload_stamps_the_digest_of_what_it_parsed(tmp_path, monkeypatch):
     engine = Engine.load(path)
     old = engine.ruleset["digest"]
     (tmp_path / "card.yaml").write_text((tmp_path / "card.yaml").read_text().replace("points: 5", "points: 6"))
-    parsed = load_ruleset(path).extra["files"].digest()
+    parsed = digest(load_ruleset(path))
     _rewrite_before_check(monkeypatch, tmp_path / "card.yaml", (tmp_path / "card.yaml").read_text().replace("6", "7"))
     assert not [d for d in engine.reload() if d.is_error]
     d = engine.decide({"app": {"income": 9000.0, "employment": "student"}}, now=NOW)
@@ -361,7 +361,7 @@ def test_decisions_during_deploys_carry_the_digest_of_the_version_that_decided_t
     digest_of = {}
     for k in range(versions):
         lists.write_text(f"v{k}\n", encoding="utf-8")
-        digest_of[load_ruleset(path).extra["files"].digest()] = f"R{k}"
+        digest_of[digest(load_ruleset(path))] = f"R{k}"
     engine = Engine.load(path)
     stop = threading.Event()
 
@@ -386,3 +386,18 @@ def test_decisions_during_deploys_carry_the_digest_of_the_version_that_decided_t
         deployer.join()
     assert all(fired == (rule,) for rule, fired in seen)
     assert len({rule for rule, _ in seen}) > 1  # the deploys did land during the run
+
+
+def test_the_digest_of_unchanged_files_is_the_one_they_had_when_it_was_read_from_disk():
+    """Logged decisions name a digest; an upgrade must not change it for the same files."""
+    import hashlib
+
+    root = Path(__file__).parents[2] / "rulesets" / "origination"
+    rs = load_ruleset(root / "ruleset.yaml")
+    paths = [root / "ruleset.yaml", root / rs.schema.path] + [root / ld.path for ld in rs.lists if ld.path]
+    paths += [root / m.path for m in rs.models] + [root / i for i in rs.includes]
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    assert Engine.load(root / "ruleset.yaml").ruleset["digest"] == digest(rs) == h.hexdigest()[:16]
