@@ -206,8 +206,8 @@ def _models(rs: A.Ruleset, res: Resolver, diags) -> dict[str, ModelIR]:
                                or "types: " + ", ".join(providers.model_kinds())))
             continue
         if kind.runs_code:
-            diags.append(warning("W407", f"model '{m.name}' is a pickled estimator: loading it runs code from "
-                                         f"{m.path}", m.span, "only use model files your team produced"))
+            diags.append(warning("W407", f"model '{m.name}' ({m.kind}): loading it runs code from {m.path}",
+                                 m.span, "only use model files your team produced"))
         path = resolve_path(rs.source, m.path)
         data = files.get(path) if files is not None else None
         if data is None:

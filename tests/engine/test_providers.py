@@ -30,6 +30,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 import riskrules
 from riskrules import Engine
+from riskrules.dsl.fmt import format_rules
 from riskrules.dsl.loader import load_ruleset
 from riskrules.engine import providers, runtime
 from riskrules.engine.batch import decide_frame, describe
@@ -320,6 +321,15 @@ def test_a_new_model_kind_is_one_registered_class_on_every_backend(tmp_path, lin
     assert decided[0]["models"]["risk"] == {"score": pytest.approx(-0.3), "band": "low", "contributions": [],
                                             "version": "w7"}
     assert "model risk (test_linear_band w7) inputs: app.apps, app.dti" in dump_program(engine.program)
+    # the .rules format names the kind the same way: `model risk test_linear_band "w.yaml" {…}`
+    text = format_rules(load_ruleset(tmp_path / "ruleset.yaml"))
+    assert 'model risk test_linear_band "w.yaml"' in text
+    (tmp_path / "ruleset.rules").write_text(text, encoding="utf-8")
+    def same(d):
+        return d["outcome"], d["fired"], d["reasons"], d["models"], [e["where"] for e in d["errors"]]
+
+    assert [same(d) for d in _on_every_backend(Engine.load(tmp_path / "ruleset.rules"), rows)] == \
+        [same(d) for d in decided]
 
 
 def test_outputs_are_declared_to_the_checker(tmp_path, linear_kind):
