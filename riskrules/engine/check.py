@@ -13,7 +13,6 @@ import hashlib
 from ..dsl import ast as A
 from ..dsl.diagnostics import Diagnostic, did_you_mean, error, warning
 from ..dsl.fmt_expr import format_expr
-from ..dsl.resources import resolve as resolve_path
 from . import ir, providers
 from .irtext import show
 from .program import ModelIR, Program, RowIR, RuleIR, TableIR
@@ -196,6 +195,8 @@ def _model_outputs(m: A.ModelRef) -> tuple[dict[str, Type], str]:
 
 
 def _models(rs: A.Ruleset, res: Resolver, diags) -> dict[str, ModelIR]:
+    from ..dsl.resources import resolve as resolve_path  # dsl.limits loads lark: not at import riskrules
+
     out = {}
     files = rs.extra.get("files")
     for m in rs.models:
@@ -497,6 +498,8 @@ def digest(rs: A.Ruleset) -> str:
     """Content digest over the bytes the loader read for ``rs`` (``rs.extra["files"]``): the
     ruleset, schema, lists, models and includes, in that order, each by file name and bytes
     (the order and form digests had when they were read from disk here, so they carry over)."""
+    from ..dsl.resources import resolve as resolve_path
+
     files = rs.extra.get("files")
     if files is None:  # a ruleset built in memory, not loaded
         return hashlib.sha256(repr(rs).encode()).hexdigest()[:16]

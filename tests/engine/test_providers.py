@@ -411,3 +411,13 @@ def test_the_digest_of_unchanged_files_is_the_one_they_had_when_it_was_read_from
         h.update(p.name.encode())
         h.update(p.read_bytes())
     assert Engine.load(root / "ruleset.yaml").ruleset["digest"] == digest(rs) == h.hexdigest()[:16]
+
+
+def test_the_registry_loads_no_heavy_package_on_import_riskrules():
+    import subprocess
+
+    code = ("import sys, riskrules; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'joblib', 'pandas', 'lark'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[2], env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    assert out.stdout.strip() == "[]"

@@ -20,8 +20,6 @@ from typing import Literal
 from pydantic import ValidationError, model_validator
 
 from ...dsl import ast as A
-from ...dsl.resources import normalise
-from ...dsl.yaml_safe import compose
 from ..models import Contribution, ModelResult, Scaling, Strict
 from .base import BatchModel, ModelProvider, ProviderError, by_index, register
 
@@ -80,6 +78,9 @@ class Scorecard(ModelProvider):
 
     @classmethod
     def bind(cls, ref: A.ModelRef, data: bytes) -> "Scorecard":
+        from ...dsl.resources import normalise  # the dsl's readers load lark: not at import riskrules
+        from ...dsl.yaml_safe import compose
+
         try:
             text = normalise(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
