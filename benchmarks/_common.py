@@ -152,6 +152,6 @@ def riskrules_breakdown(engine, pairs: Sequence[tuple[dict, object]], rounds: in
 def wait_for_parser() -> None:
     """Exit with a clear message if the YAML parser is not importable yet."""
     try:
-        from riskrules.dsl.yaml_format import load_ruleset  # noqa: F401
+        from riskrules.dsl.loader import load_ruleset  # noqa: F401
     except ImportError as exc:
         sys.exit(f"riskrules YAML parser is not importable yet ({exc}); nothing to measure")

@@ -247,7 +247,7 @@ def write_rulesets(path: Path, small: Path) -> dict:
 
 def run(args, tmp: Path) -> int:
     from riskrules import Engine
-    from riskrules.dsl.yaml_format import load_ruleset
+    from riskrules.dsl.loader import load_ruleset
     from riskrules.engine.check import check
     from riskrules.engine.runtime import _Loaded
 
@@ -288,7 +288,7 @@ def run(args, tmp: Path) -> int:
         t0 = time.perf_counter()
         rs = load_ruleset(path)
         t1 = time.perf_counter()
-        prog, _diags = check(rs, base_dir=path.parent)
+        prog, _diags = check(rs)
         t2 = time.perf_counter()
         _Loaded(prog, [], False)
         t3 = time.perf_counter()

@@ -51,7 +51,7 @@ def __dir__() -> list[str]:
 def check(path: str | Path) -> list[Diagnostic]:
     """Every diagnostic for the ruleset at ``path`` (parse, schema, names, types, analysis), sorted."""
     from .dsl.diagnostics import RulesetError
-    from .dsl.yaml_format import load_ruleset
+    from .dsl.loader import load_ruleset
     from .engine.check import check as _check
 
     p = Path(path)
@@ -59,5 +59,5 @@ def check(path: str | Path) -> list[Diagnostic]:
         rs = load_ruleset(p)
     except RulesetError as exc:
         return exc.diagnostics
-    _, diags = _check(rs, base_dir=p.parent)
+    _, diags = _check(rs)
     return diags

@@ -109,7 +109,7 @@ def fmt(path: PathArg,
         check_only: Annotated[bool, typer.Option("--check", help="exit 1 if the file is not canonical")] = False) -> None:
     """Print a ruleset in canonical form, or convert it between YAML and .rules."""
     from .dsl.fmt import format_rules, format_yaml
-    from .dsl.yaml_format import load_ruleset
+    from .dsl.loader import load_ruleset
 
     path = _ruleset_path(path)
     kind = to or ("rules" if path.suffix == ".rules" else "yaml")
@@ -143,7 +143,7 @@ def compile_(path: PathArg,
              dump_after: Annotated[Optional[str], typer.Option("--dump-after", help="print the graph after a compiler stage: lower, fold, order or analyse")] = None,
              backend: Annotated[str, typer.Option(help="codegen (per event) or batch (polars)")] = "codegen") -> None:
     """Compile a ruleset; --show prints the generated Python, --dump-after a stage's graph."""
-    from .dsl.yaml_format import load_ruleset
+    from .dsl.loader import load_ruleset
     from .engine.passes import STAGES, Context, run_stages
 
     if dump_after == "check":  # the stage's name before it was called lower
@@ -333,7 +333,7 @@ def schema(kind: Annotated[str, typer.Option("--kind", help="ruleset, scorecard 
     if kind == "ruleset":
         from .dsl.yaml_format import json_schema
     elif kind == "scorecard":
-        from .engine.models import json_schema
+        from .engine.providers.scorecard import json_schema
     else:
         from .engine.testing_schema import json_schema
     out.print(json.dumps(json_schema(), indent=2, ensure_ascii=False), markup=False)

@@ -7,9 +7,10 @@
 Public API (imported lazily, so ``import riskrules`` stays cheap):
 
 * ``parse_expression(text, *, file, line, col)``, ``parse_cell(...)``,
-  ``parse_type(...)``, ``parse_rules_text(text, path)``   — :mod:`.parser`
+  ``parse_type(...)``                                     — :mod:`.parser`
 * ``load_ruleset(path, sources=None, *, comments=True)``, ``load_yaml_text(text, path)``,
-  ``json_schema()``                                        — :mod:`.yaml_format`
+  ``parse_rules_text(text, path)``                         — :mod:`.loader`
+* ``json_schema()``                                        — :mod:`.yaml_format`
 * ``format_expr``, ``format_cell``, ``format_rules``, ``format_yaml``,
   ``strip_spans``, ``same_ast``                            — :mod:`.fmt`
 """
@@ -21,9 +22,9 @@ _EXPORTS = {
     "parse_expression": "parser",
     "parse_cell": "parser",
     "parse_type": "parser",
-    "parse_rules_text": "parser",
-    "load_ruleset": "yaml_format",
-    "load_yaml_text": "yaml_format",
+    "parse_rules_text": "loader",
+    "load_ruleset": "loader",
+    "load_yaml_text": "loader",
     "json_schema": "yaml_format",
     "format_expr": "fmt",
     "format_cell": "fmt",

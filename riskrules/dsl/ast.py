@@ -231,7 +231,7 @@ class ModelInput:
 
 @dataclass(frozen=True, slots=True)
 class ModelRef:
-    """A model node. ``kind`` is ``scorecard`` or ``sklearn``."""
+    """A model node. ``kind`` names a registered model provider (``scorecard``, ``sklearn``, …)."""
 
     name: str
     kind: str

@@ -61,6 +61,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("E301", "error", "dependency cycle"),
     Code("E302", "error", "model cannot be loaded"),
     Code("E303", "error", "decision block does not fit its policy"),
+    Code("E304", "error", "model cannot take the declared inputs"),
     # W4xx: analysis (checker)
     Code("W400", "warning", "rule can never fire"),
     Code("W401", "warning", "rule shadowed under first_match"),
@@ -68,7 +69,7 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("W403", "warning", "comparison with null"),
     Code("W405", "warning", "rule with neither action nor score"),
     Code("W406", "warning", "bands without the score policy"),
-    Code("W407", "warning", "sklearn model unpickled at load"),
+    Code("W407", "warning", "model file runs code when bound (sklearn pickle)"),
     # E5xx / W5xx: decision tables (checker)
     Code("E500", "error", "malformed decision table"),
     Code("E501", "error", "rows of a unique table overlap"),

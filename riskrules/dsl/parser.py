@@ -176,10 +176,3 @@ def parse_type(text: str, *, file: str = "<type>", line: int = 1, col: int = 1) 
     """
     locate = text_locator(file, text, line, col)
     return _raise_or_return(parse_located(text, "type_start", locate), file, text)
-
-
-def parse_rules_text(text: str, path: str = "<rules>", *, sources: SourceCache | None = None) -> A.Ruleset:
-    """Parse a whole ``.rules`` file (files it names are read relative to ``path``)."""
-    from .rules_format import parse_rules_text as _parse
-
-    return _parse(text, path, sources=sources)

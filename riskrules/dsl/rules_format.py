@@ -12,10 +12,10 @@ from typing import Iterable
 
 from . import ast as A
 from .comments import attach, collecting
-from .diagnostics import Diagnostic, RulesetError, SourceCache, error
+from .diagnostics import Diagnostic, RulesetError, error
 from .parser import parse_tree
 from .positions import LineIndex, text_locator
-from .resources import load_list_file, normalise
+from .resources import Files, load_list_file, normalise
 from .rules_anchors import rules_anchors
 from .rules_transform import Clause, RulesTransformer
 from .schema import check_type_names, schema_from_file
@@ -29,19 +29,19 @@ _ITEM_START = re.compile(
 MAX_SYNTAX_ERRORS = 100
 
 
-def parse_rules_text(text: str, path: str = "<rules>", *, sources: SourceCache | None = None) -> A.Ruleset:
-    """Parse a ``.rules`` file; files it names are read relative to ``path``.
+def build_rules_text(text: str, path: str, files: Files, include=None) -> A.Ruleset:
+    """Build a ``.rules`` file's AST; files it names are read through ``files`` (see :mod:`.loader`).
 
     Raises :class:`RulesetError` with every diagnostic found.
     """
-    sources = sources if sources is not None else SourceCache()
+    sources = files.sources
     text = normalise(text)
     sources.add(path, text)
     with collecting() as found:
         clauses, problems = parse_clauses(text, path)
     if problems:
         raise RulesetError(problems, sources)
-    assembler = Assembler(path, sources)
+    assembler = Assembler(path, files, include)
     ruleset = assembler.ruleset(clauses, A.Span(path, 1, 1, *LineIndex(text).position(len(text))))
     if assembler.diags:
         raise RulesetError(assembler.diags, sources)
@@ -49,12 +49,12 @@ def parse_rules_text(text: str, path: str = "<rules>", *, sources: SourceCache |
     return ruleset
 
 
-def included_rules(text: str, path: str, sources: SourceCache) -> tuple[list[A.Rule], list[Diagnostic]]:
+def included_rules(text: str, path: str, files: Files) -> tuple[list[A.Rule], list[Diagnostic]]:
     """The rules of a ``.rules`` file named by ``include`` (it may hold nothing else)."""
     clauses, problems = parse_clauses(text, path)
     if problems:
         return [], problems
-    assembler = Assembler(path, sources)
+    assembler = Assembler(path, files)
     rules = []
     for c in clauses:
         if c.kind == "rule":
@@ -114,11 +114,16 @@ def _get(clauses: dict[str, Clause], kind: str, default=None):
 
 
 class Assembler:
-    """Clauses -> AST nodes; duplicates (E118) and omissions (E114) are reported."""
+    """Clauses -> AST nodes; duplicates (E118) and omissions (E114) are reported.
 
-    def __init__(self, path: str, sources: SourceCache) -> None:
+    ``include`` is the loader's (see ``yaml_build.Include``); None in an included file.
+    """
+
+    def __init__(self, path: str, files: Files, include=None) -> None:
         self.path = path
-        self.sources = sources
+        self.files = files
+        self.sources = files.sources
+        self.include = include
         self.diags: list[Diagnostic] = []
 
     def once(self, clauses: Iterable[Clause], where: str) -> dict[str, Clause]:
@@ -143,10 +148,8 @@ class Assembler:
         includes = tuple(c.value for c in clauses if c.kind == "include")
         rules = [r for r in (self.rule(c) for c in clauses if c.kind == "rule") if r is not None]
         for c in clauses:
-            if c.kind == "include":
-                from .yaml_build import load_included_rules
-
-                found, problems = load_included_rules(c.value, self.path, self.sources, c.span)
+            if c.kind == "include" and self.include is not None:
+                found, problems = self.include(c.value, self.path, c.span)
                 rules += found
                 self.diags += problems
         return A.Ruleset(
@@ -168,7 +171,7 @@ class Assembler:
         if c is None:
             return A.Schema((), span)
         if c.kind == "schema":
-            schema, problems = schema_from_file(c.value, self.path, self.sources, c.span)
+            schema, problems = schema_from_file(c.value, self.path, self.files, c.span)
             self.diags += problems
             return schema
         for f in c.value:
@@ -179,7 +182,7 @@ class Assembler:
         d: A.ListDef = c.value
         if d.path is None:
             return d
-        items, problems = load_list_file(d.path, self.path, self.sources, c.span)
+        items, problems = load_list_file(d.path, self.path, self.files, c.span)
         self.diags += problems
         return A.ListDef(d.name, items, d.span, path=d.path)
 

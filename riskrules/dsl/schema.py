@@ -19,9 +19,9 @@ from __future__ import annotations
 from yaml.nodes import MappingNode, ScalarNode
 
 from . import ast as A
-from .diagnostics import Diagnostic, SourceCache, did_you_mean, error
+from .diagnostics import Diagnostic, did_you_mean, error
 from .parser import parse_located
-from .resources import read_source, resolve
+from .resources import Files, resolve
 from .yaml_safe import YamlDoc, compose
 
 TYPE_WORDS = A.SCALAR_TYPES + ("enum", "list")
@@ -90,11 +90,11 @@ def fields_from_yaml(doc: YamlDoc, node: MappingNode) -> tuple[tuple[A.Field, ..
     return tuple(fields), found
 
 
-def schema_from_file(relative: str, base_file: str, sources: SourceCache, at: A.Span) -> tuple[A.Schema, list[Diagnostic]]:
+def schema_from_file(relative: str, base_file: str, files: Files, at: A.Span) -> tuple[A.Schema, list[Diagnostic]]:
     """Load ``schema: <path>`` (a YAML schema file) relative to the ruleset file."""
     path = resolve(base_file, relative)
     empty = A.Schema((), at, path=relative)
-    text, problems = read_source(path, sources, at, what="schema file")
+    text, problems = files.text(path, at, what="schema file")
     if text is None:
         return empty, problems
     doc, problems = compose(text, path, comments=False)

@@ -7,7 +7,7 @@ scalar with a locator that points at the exact character in the file.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 from yaml.nodes import MappingNode, ScalarNode
@@ -16,9 +16,9 @@ from .._common.time import assume_utc
 from . import ast as A
 from . import literals as L
 from . import yaml_models as M
-from .diagnostics import Diagnostic, SourceCache, error
+from .diagnostics import Diagnostic, error
 from .parser import parse_located
-from .resources import load_list_file, read_source, resolve
+from .resources import Files, load_list_file
 from .schema import fields_from_yaml, schema_from_file
 from .yaml_errors import validation_diagnostics
 from .yaml_safe import YamlDoc
@@ -27,13 +27,21 @@ _FEATURE = TypeAdapter(M.Feature)
 _LIST = TypeAdapter(M.ListSpec)
 _INCLUDES = TypeAdapter(list[str])
 
+#: ``include(relative, base_file, at) -> (rules, diagnostics)``: the loader's, for both formats
+Include = Callable[[str, str, A.Span], tuple[list[A.Rule], list[Diagnostic]]]
+
 
 class YamlBuilder:
-    """Turns one YAML document into AST parts, collecting diagnostics."""
+    """Turns one YAML document into AST parts, collecting diagnostics.
 
-    def __init__(self, doc: YamlDoc, sources: SourceCache) -> None:
+    Files it names are read through ``files``; ``include`` loads an ``include:`` entry
+    (None for an included file, which may hold only rules).
+    """
+
+    def __init__(self, doc: YamlDoc, files: Files, include: Include | None = None) -> None:
         self.doc = doc
-        self.sources = sources
+        self.files = files
+        self.include = include
         self.diags: list[Diagnostic] = []
         self.data = doc.data if isinstance(doc.data, dict) else {}
 
@@ -88,7 +96,7 @@ class YamlBuilder:
         for name, spec in self.entries("lists", _LIST):
             span = self.key_span("lists", name)
             if isinstance(spec, str):
-                items, problems = load_list_file(spec, self.doc.file, self.sources, self.span("lists", name))
+                items, problems = load_list_file(spec, self.doc.file, self.files, self.span("lists", name))
                 self.diags += problems
                 out.append(A.ListDef(name, items, span, path=spec))
             else:
@@ -202,7 +210,7 @@ class YamlBuilder:
     def schema(self) -> A.Schema:
         value = self.data.get("schema")
         if isinstance(value, str):
-            schema, problems = schema_from_file(value, self.doc.file, self.sources, self.span("schema"))
+            schema, problems = schema_from_file(value, self.doc.file, self.files, self.span("schema"))
             self.diags += problems
             return schema
         node = self.doc.nodes.get(("schema",))
@@ -215,8 +223,8 @@ class YamlBuilder:
     def includes(self) -> tuple[tuple[str, ...], tuple[A.Rule, ...]]:
         paths = self.valid(_INCLUDES, self.data.get("include", [])) or []
         rules: list[A.Rule] = []
-        for i, relative in enumerate(paths):
-            found, problems = load_included_rules(relative, self.doc.file, self.sources, self.span("include", i))
+        for i, relative in enumerate(paths if self.include is not None else ()):
+            found, problems = self.include(relative, self.doc.file, self.span("include", i))
             self.diags += problems
             rules += found
         return tuple(paths), tuple(rules)
@@ -250,26 +258,3 @@ def validate_file(doc: YamlDoc, model) -> tuple[Any, list[Diagnostic]]:
     except ValidationError as exc:
         schema = model.model_json_schema(by_alias=True)
         return None, validation_diagnostics(exc, doc, schema)
-
-
-def load_included_rules(relative: str, base_file: str, sources: SourceCache, at: A.Span) -> tuple[list[A.Rule], list[Diagnostic]]:
-    """Rules of an ``include:`` file (YAML with only ``rules:``, or a ``.rules`` file of rules)."""
-    from .yaml_safe import compose
-
-    path = resolve(base_file, relative)
-    text, problems = read_source(path, sources, at, what="included file")
-    if text is None:
-        return [], problems
-    if path.endswith(".rules"):
-        from .rules_format import included_rules
-
-        return included_rules(text, path, sources)
-    doc, problems = compose(text, path, comments=False)
-    if problems:
-        return [], problems
-    if doc.root is None:
-        return [], []
-    _, problems = validate_file(doc, M.IncludeFile)
-    builder = YamlBuilder(doc, sources)
-    rules = builder.rules()
-    return list(rules), problems + builder.diags

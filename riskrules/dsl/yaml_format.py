@@ -1,63 +1,38 @@
-"""Loading rulesets: the YAML format, and :func:`load_ruleset` for either format.
-
->>> rs = load_ruleset("rulesets/origination/ruleset.yaml")   # doctest: +SKIP
->>> rs.rules[0].when                                          # doctest: +SKIP
-Binary(op='<', left=Name(parts=('applicant', 'age'), ...), ...)
+"""The YAML ruleset format: one YAML document -> a :class:`~riskrules.dsl.ast.Ruleset`.
 
 Every problem in the file (and in the schema, list and include files it
 names) is collected; one :class:`RulesetError` carries them all, sorted, with
-the :class:`SourceCache` needed to render the offending lines. A loaded
-ruleset keeps that cache in ``ruleset.extra["sources"]`` for later stages.
+the :class:`SourceCache` needed to render the offending lines. Reading files
+and ``include:`` belong to :mod:`riskrules.dsl.loader`, which calls
+:func:`build_yaml_text`.
 """
 from __future__ import annotations
 
 import contextlib
-import os
-from pathlib import Path
 
 from . import ast as A
 from . import yaml_models as M
 from .comments import attach, collecting
-from .diagnostics import RulesetError, SourceCache, error
+from .diagnostics import RulesetError, error
 from .limits import MAX_FILE_BYTES
-from .resources import normalise, read_source
-from .yaml_build import YamlBuilder, validate_file
+from .resources import Files, normalise
+from .yaml_build import Include, YamlBuilder, validate_file
 from .yaml_comments import yaml_anchors
 from .yaml_models import IncludeFile, RulesetFile, json_schema
 from .yaml_safe import compose
 
-__all__ = ["load_ruleset", "load_yaml_text", "json_schema", "RulesetFile", "IncludeFile"]
+__all__ = ["build_yaml_text", "included_yaml_rules", "json_schema", "RulesetFile", "IncludeFile"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def load_ruleset(path: str | os.PathLike, sources: SourceCache | None = None, *, comments: bool = True) -> A.Ruleset:
-    """Load a ``.yaml``/``.yml`` or ``.rules`` ruleset file (and the files it names).
+def build_yaml_text(text: str, path: str, files: Files, include: Include | None = None, *,
+                    comments: bool = True) -> A.Ruleset:
+    """Build a YAML ruleset's AST from ``text``; files it names are read through ``files``.
 
-    ``comments=False`` skips collecting a YAML file's comments (only ``fmt`` prints them;
-    ``Engine.load`` does not need them). Raises :class:`RulesetError` with every
-    diagnostic found.
-    """
-    sources = sources if sources is not None else SourceCache()
-    path = str(path)
-    suffix = Path(path).suffix.lower()
-    if suffix not in YAML_SUFFIXES + (".rules",):
-        span = A.Span.unknown(path)
-        raise RulesetError([error("E116", f"cannot load '{path}': expected a .yaml, .yml or .rules file", span)], sources)
-    text, problems = read_source(path, sources, what="ruleset file")
-    if text is None:
-        raise RulesetError(problems, sources)
-    if suffix == ".rules":
-        from .rules_format import parse_rules_text
-
-        return parse_rules_text(text, path, sources=sources)
-    return load_yaml_text(text, path, sources=sources, comments=comments)
-
-
-def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | None = None,
-                   comments: bool = True) -> A.Ruleset:
-    """Load a YAML ruleset from ``text``; files it names are read relative to ``path``."""
-    sources = sources if sources is not None else SourceCache()
+    ``comments=False`` skips collecting the file's comments (only ``fmt`` prints them;
+    ``Engine.load`` does not need them)."""
+    sources = files.sources
     text = normalise(text)
     sources.add(path, text)
     if len(text) > MAX_FILE_BYTES:
@@ -69,7 +44,7 @@ def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | No
     if doc.root is None:
         raise RulesetError([error("E114", "empty ruleset file: missing key 'ruleset'", A.Span.unknown(path))], sources)
     spec, problems = validate_file(doc, M.RulesetFile)
-    b = YamlBuilder(doc, sources)
+    b = YamlBuilder(doc, files, include)
     with collecting() if comments else contextlib.nullcontext([]) as in_expressions:  # `#` inside expressions
         includes, included_rules = b.includes()
         parts = dict(
@@ -88,3 +63,16 @@ def load_yaml_text(text: str, path: str = "<yaml>", *, sources: SourceCache | No
         on_error=spec.on_error, tests=spec.tests, includes=includes, source=path,
         extra=extra, **parts,
     )
+
+
+def included_yaml_rules(text: str, path: str, files: Files) -> tuple[list[A.Rule], list]:
+    """The rules of a YAML file named by ``include:`` (it may hold only ``rules:``)."""
+    doc, problems = compose(text, path, comments=False)
+    if problems:
+        return [], problems
+    if doc.root is None:
+        return [], []
+    _, problems = validate_file(doc, M.IncludeFile)
+    builder = YamlBuilder(doc, files)
+    rules = builder.rules()
+    return list(rules), problems + builder.diags

@@ -35,6 +35,7 @@ from .functions import money
 from .batch_input import INPUT_ERROR, DataError, polars_type, prepare  # noqa: F401 - DataError: what decide_frame raises
 from .functions._common import now_expr
 from .program import Program
+from .providers import by_index as _by_bin
 from .types import BOOL
 
 FAULT = "!"
@@ -85,6 +86,7 @@ class _Gen(ir.Visitor):
         self.cell: tuple | None = None
         self.cols: dict[str, tuple[pl.Expr, dict]] = {}
         self.per_row: list[str] = []
+        self.per_model: list[str] = []  # models whose batch adapter runs in Python (provider's per_row)
         # calls over input fields only: computed once per distinct call, before the features
         self.shared: dict[tuple, tuple[pl.Expr, dict]] = {}
         self.shared_level: dict[str, int] = {}
@@ -426,91 +428,26 @@ def _eff_columns(name: str, value: pl.Expr, eff: dict) -> list[pl.Expr]:
     return [value.alias(name)] + [e.alias(f"{name}{k}") for k, e in eff.items()]
 
 
-def _scorecard(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, list, list]:
-    """A scorecard as expressions: the result struct, effects, (lost, code) per feature, and a
-    stage before it giving each feature's bin as a small integer.
+def _model(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, object]:
+    """A model through its provider's batch adapter: (value, effects, the adapter's BatchModel).
 
-    Every bin condition is evaluated once, in the bin column; points, reason codes and the
-    no-bin fault read that column (polars would otherwise evaluate the condition chains again
-    in each of them).
+    Inputs are evaluated in order, as per event: a fault in one means the later ones were
+    never evaluated; the model's own fault counts where no input faulted.
     """
-    card = m.model
-    total = pl.lit(card.spec.intercept, dtype=pl.Float64)
-    nodes = list(m.inputs)
-    eff, reach, contribs, nobin, bin_cols = {}, None, [], None, []
-    for k, ((fname, kind, bins, best), node) in enumerate(zip(card._features, nodes)):
+    eff, reach, inputs = {}, None, []
+    for node in m.inputs:
         v, e = gen.x(node)
         eff = _merge(eff, _gate(e, reach))
         if FAULT in e:
             reach = _and(reach, ~e[FAULT])
-        col = f"__mb_{name}_{k}"
-        bin_cols.append(_bin_index(v, node, kind, bins).alias(col))
-        idx = pl.col(col)
-        pts = _by_bin(idx, [b.points for b in bins], pl.Float64)
-        reason = _by_bin(idx, [gen.model_code(b.reason) for b in bins], pl.Int32)
-        bad = idx.is_null()
-        nobin = _or(nobin, bad if reach is None else (reach & bad))
-        reach = _and(reach, ~bad)
-        total = total + pts
-        contribs.append((pl.lit(best, dtype=pl.Float64) - pts, reason))
-    if nobin is not None:
-        eff = _merge(eff, {FAULT: nobin})
-    prob = 1.0 / (1.0 + ((total - card._offset) / card._factor).exp())
-    return pl.struct(prob.alias("probability"), total.alias("points")), eff, contribs, bin_cols
-
-
-def _bin_index(v: pl.Expr, node, kind: str, bins) -> pl.Expr:
-    """The position of the first bin that takes ``v`` (a missing value its missing bin, else the
-    catch-all); null where no bin does."""
-    missing = v.is_null()
-    if node.type.is_numeric:
-        missing = missing | v.cast(pl.Float64).is_nan()
-    other = next((i for i in reversed(range(len(bins))) if bins[i].other), None)
-    miss = next((i for i, b in enumerate(bins) if b.missing), other)
-    chain = pl.when(missing).then(pl.lit(miss, dtype=pl.Int32))
-    for i, b in enumerate(bins):
-        if b.other or b.missing:
-            continue
-        if b.values is not None:
-            c = v.is_in(list(b.values)) if kind == "category" or not node.type.is_numeric else \
-                v.cast(pl.Float64).is_in([float(x) for x in b.values if not isinstance(x, str)])
-        elif kind == "numeric":
-            c = pl.lit(True)
-            if b.min is not None:
-                c = c & (v >= b.min)
-            if b.max is not None:
-                c = c & (v < b.max)
-        else:
-            continue
-        chain = chain.when(_truth(c)).then(pl.lit(i, dtype=pl.Int32))
-    return chain.otherwise(pl.lit(other, dtype=pl.Int32))
-
-
-def _by_bin(idx: pl.Expr, values: list, dtype) -> pl.Expr:
-    """``values[idx]`` (null for a null index)."""
-    out = pl.lit(None, dtype=dtype)
-    for i, x in reversed(list(enumerate(values))):
-        out = pl.when(idx == i).then(pl.lit(x, dtype=dtype)).otherwise(out)
-    return out
-
-
-def _sklearn(gen: _Gen, name: str, m):
-    vals = [gen.x(a) for a in m.inputs]
-    eff = _merge(*[e for _, e in vals])
-    model = m.model
-
-    def predict(s: pl.Series) -> pl.Series:
-        import numpy as np
-
-        X = np.column_stack([s.struct.field(f"x{i}").cast(pl.Float64).fill_null(float("nan")).to_numpy()
-                             for i in range(len(vals))])
-        p = np.clip(model.estimator.predict_proba(X)[:, 1], 1e-9, 1 - 1e-9)
-        pts = model._offset + model._factor * np.log((1 - p) / p)
-        return pl.DataFrame({"probability": p, "points": pts}).to_struct("m")
-
-    st = pl.struct([v.cast(pl.Float64).alias(f"x{i}") for i, (v, _) in enumerate(vals)]).map_batches(
-        predict, return_dtype=pl.Struct({"probability": pl.Float64, "points": pl.Float64}))
-    return st, eff, [], []
+        inputs.append((v, node.type))
+    column = f"__m_{name}"
+    bm = m.model.batch(inputs, prefix=column, code=gen.model_code)
+    if bm.fault is not None:
+        eff = _merge(eff, {FAULT: bm.fault if reach is None else (reach & bm.fault)})
+    if bm.per_row:
+        gen.per_model.append(f"{name}: {bm.per_row}")
+    return bm.value, eff, bm
 
 
 def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
@@ -548,21 +485,22 @@ def build_plan(prog: Program, now: dt.datetime):
             stage += _eff_columns(f"__f_{name}", v, eff)
         stages.append(stage)
     contribs_by_model = {}
-    bin_stage, model_stage = [], []
+    before_stage, model_stage, effect_stage = [], [], []
     for name, m in prog.models.items():
-        st, eff, contribs, bins = (_scorecard if m.kind == "scorecard" else _sklearn)(g, name, m)
-        bin_stage += bins
+        st, eff, bm = _model(g, name, m)
+        before_stage += bm.before
         eff = dict(eff)
         eff[f"m:{name}"] = pl.lit(True)
         g.cols[f"__m_{name}"] = (st, eff)
-        model_stage += _eff_columns(f"__m_{name}", st, eff)
-        contribs_by_model[name] = contribs
-        for k, (lost, code) in enumerate(contribs):
+        # the value first, its effects a stage later: a fault may read the value's column
+        model_stage.append(st.alias(f"__m_{name}"))
+        effect_stage += [e.alias(f"__m_{name}{k}") for k, e in eff.items()]
+        contribs_by_model[name] = bm.contributions
+        for k, (lost, code) in enumerate(bm.contributions):
             model_stage += [lost.alias(f"__ml_{name}_{k}"), code.alias(f"__mr_{name}_{k}")]
-    if bin_stage:
-        stages.append(bin_stage)
-    if model_stage:
-        stages.append(model_stage)
+    for stage in (before_stage, model_stage, effect_stage):
+        if stage:
+            stages.append(stage)
 
     rules = prog.all_rules
     n_active = len(prog.rules)
@@ -677,8 +615,8 @@ def build_plan(prog: Program, now: dt.datetime):
 
     list_names = ["fired", "shadow_fired", "errors"]
     table_cols = {f"__t_{n}.{o}": f"table:{n}.{o}" for n, t in prog.tables.items() for o in t.outputs}
-    model_cols = {f"model:{n}" + ("" if o == "probability" else ".points"): pl.col(f"__m_{n}").struct.field(o)
-                  for n in prog.models for o in ("probability", "points")}
+    model_cols = {f"model:{n}" + ("" if o == m.model.default_output else f".{o}"): pl.col(f"__m_{n}").struct.field(o)
+                  for n, m in prog.models.items() for o in m.model.outputs}
 
     stages[:0] = [g.shared_stages[lv] for lv in sorted(g.shared_stages)]
 
@@ -1040,8 +978,7 @@ def _reason_codes(prog: Program) -> set[str]:
     codes = {r.reason or r.id for r in prog.rules} | {"RULE_ERROR", "EVALUATION_ERROR"}
     codes |= {b.reason for b in prog.bands if b.reason is not None}
     for m in prog.models.values():
-        if m.kind == "scorecard":
-            codes |= {b.reason for _, _, bins, _ in m.model._features for b in bins if b.reason is not None}
+        codes |= m.model.reason_codes()
     return codes
 
 
@@ -1095,4 +1032,5 @@ def describe(engine, now: dt.datetime | None = None) -> str:
             out.append(f"{col.meta.output_name()} = {func}({', '.join(irtext.show(a) for a in args)})")
     per_row = sorted(set(g.per_row))
     out.append("# functions evaluated per row (no vectorised form): " + (", ".join(per_row) or "none"))
+    out.append("# models evaluated in Python, a batch at a time: " + (", ".join(g.per_model) or "none"))
     return "\n".join(out) + "\n"

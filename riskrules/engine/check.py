@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from pathlib import Path
 
 from ..dsl import ast as A
 from ..dsl.diagnostics import Diagnostic, RulesetError, did_you_mean, error, warning
 from ..dsl.fmt_expr import format_expr
-from . import ir
+from . import ir, providers
 from .irtext import show
-from .models import ModelError, load_model
 from .program import ModelIR, Program, RowIR, RuleIR, TableIR
 from .resolve import DECISION, MODEL_INPUT, REVIEW, RULE, TABLE, Resolver, Scope
 from .types import ANY, BOOL, NULL, SCALARS, STRING, Type, decimal_of, enum_of, list_of, object_of, unify
@@ -38,16 +36,18 @@ def _type(t: A.TypeRef) -> Type:
     return SCALARS.get(t.name, ANY)
 
 
-def check(rs: A.Ruleset, *, base_dir: Path | None = None) -> tuple[Program | None, list[Diagnostic]]:
+def check(rs: A.Ruleset) -> tuple[Program | None, list[Diagnostic]]:
     """Check ``rs``; return the program (None when there are errors) and all diagnostics, sorted.
 
     The program is what every compiler stage made of ``rs`` (engine/passes: lower, fold,
-    order, analyse); its ``diagnostics`` are the warnings they found.
+    order, analyse); its ``diagnostics`` are the warnings they found. No file is opened
+    here: lists and models are bound from the bytes the loader read (``rs.extra["files"]``,
+    see :mod:`riskrules.dsl.loader`), and the digest covers those bytes.
     """
     from .passes import Context, run_stages
 
     try:
-        prog, _ = run_stages(rs, Context(base_dir or (Path(rs.source).parent if rs.source else Path("."))))
+        prog, _ = run_stages(rs, Context())
     except RulesetError as exc:
         return None, exc.diagnostics
     return prog, sorted(prog.diagnostics, key=Diagnostic.sort_key)
@@ -59,7 +59,6 @@ def lower(rs: A.Ruleset, ctx) -> Program:
     Raises :class:`RulesetError` with every diagnostic when there are errors; warnings
     travel on the program (``Program.diagnostics``).
     """
-    base_dir = ctx.base_dir
     diags: list[Diagnostic] = []
     outcomes = _outcomes(rs, diags)
     lists = _lists(rs, diags)
@@ -68,7 +67,7 @@ def lower(rs: A.Ruleset, ctx) -> Program:
         schema=schema_type(rs.schema),
         lists=lists,
         features={f.name: f for f in rs.features},
-        models={m.name: m for m in rs.models},
+        models={m.name: _model_outputs(m) for m in rs.models},
         tables={t.name: t for t in rs.tables},
         outcomes=tuple(outcomes),
     )
@@ -77,7 +76,7 @@ def lower(rs: A.Ruleset, ctx) -> Program:
         res.lower_feature(f.name)
     features = {name: res.feature_ir[name] for name in _feature_order(res, rs)}
 
-    models = _models(rs, res, base_dir, diags)
+    models = _models(rs, res, diags)
     rules, shadow = _rules(rs, res, outcomes, diags)
     tables = _tables(rs, res, diags)
 
@@ -101,7 +100,7 @@ def lower(rs: A.Ruleset, ctx) -> Program:
         raise RulesetError(diags, rs.extra.get("sources"))
     dec = rs.decision or A.DecisionBlock("worst", rs.span)
     return Program(
-        name=rs.name, version=rs.version, digest=digest(rs, base_dir), policy=dec.policy,
+        name=rs.name, version=rs.version, digest=digest(rs), policy=dec.policy,
         default_outcome=dec.default, on_error=rs.on_error, outcomes=outcomes, schema=scope.schema,
         features=features, models=models, rules=tuple(rules), shadow=tuple(shadow), tables=tables, score=score,
         bands=dec.bands, unexplained=unexplained, ast=rs, source=rs.source, review=rs.review,
@@ -138,29 +137,12 @@ def _outcomes(rs: A.Ruleset, diags) -> dict[str, tuple[int, bool]]:
 
 
 def _lists(rs: A.Ruleset, diags) -> dict:
-    """name -> (item type, values, the same values as text or None).
-
-    Items read from a list file carry no type: digit-only lines (phone or ID numbers) read
-    as integers, but the text is kept, so the list still matches a string field.
-    A file list mixing both (IDs ending in X) is a list of strings.
-    """
-    from .resolve import LITERAL_TYPES
-
+    """name -> (item type, values, the same values as text or None): see ``providers.bind_list``."""
     lists = {}
     for ld in rs.lists:
-        as_text = frozenset(lit.text or str(lit.value) for lit in ld.items) if ld.path else None
-        kinds = {lit.kind for lit in ld.items}
-        if ld.path and len(kinds) > 1 and kinds <= {"int", "string"}:
-            lists[ld.name] = (STRING, as_text, None)
-            continue
-        t = NULL
-        for lit in ld.items:
-            u = unify(t, LITERAL_TYPES[lit.kind])
-            if u == ANY:
-                diags.append(error("E203", f"list '{ld.name}' mixes {t} and {lit.kind} items", lit.span))
-                break
-            t = u
-        lists[ld.name] = (t, frozenset(lit.value for lit in ld.items), as_text if t.name == "int" else None)
+        bound, problems = providers.bind_list(ld)
+        diags.extend(problems)
+        lists[ld.name] = bound.scope_entry()
     return lists
 
 
@@ -215,16 +197,37 @@ def _feature_order(res: Resolver, rs: A.Ruleset) -> list[str]:
     return order
 
 
-def _models(rs: A.Ruleset, res: Resolver, base_dir: Path, diags) -> dict[str, ModelIR]:
+def _model_outputs(m: A.ModelRef) -> tuple[dict[str, Type], str]:
+    """What rules may read of model ``m`` (an unknown kind: the usual outputs; _models reports it)."""
+    kind = providers.model_kind(m.kind) or providers.ModelProvider
+    return kind.outputs, kind.default_output
+
+
+def _models(rs: A.Ruleset, res: Resolver, diags) -> dict[str, ModelIR]:
+    from ..dsl.resources import resolve as resolve_path  # dsl.limits loads lark: not at import riskrules
+
     out = {}
+    files = rs.extra.get("files")
     for m in rs.models:
-        names = tuple(i.name for i in m.inputs)
-        if m.kind == "sklearn":
-            diags.append(warning("W407", f"model '{m.name}' is a pickled estimator: loading it runs code from "
-                                         f"{m.path}", m.span, "only use model files your team produced"))
+        kind = providers.model_kind(m.kind)
+        if kind is None:
+            diags.append(error("E302", f"model '{m.name}': unknown model type '{m.kind}'", m.span,
+                               did_you_mean(m.kind, providers.model_kinds())
+                               or "types: " + ", ".join(providers.model_kinds())))
+            continue
+        if kind.runs_code:
+            diags.append(warning("W407", f"model '{m.name}' ({m.kind}): loading it runs code from {m.path}",
+                                 m.span, "only use model files your team produced"))
+        path = resolve_path(rs.source, m.path)
+        data = files.get(path) if files is not None else None
+        if data is None:
+            found = files.failed.get(path) if files is not None else None
+            diags.extend(found or [error("E302", f"model '{m.name}': its file '{m.path}' was not loaded", m.span,
+                                         "load rulesets with riskrules.dsl.loader, which reads every file they name")])
+            continue
         try:
-            model = load_model(m.kind, base_dir / m.path, names, m.version)
-        except ModelError as exc:
+            model = kind.bind(m, data)
+        except providers.ProviderError as exc:
             diags.append(error("E302", f"model '{m.name}': {exc}", m.span))
             continue
         declared = {i.name: i for i in m.inputs}
@@ -246,6 +249,10 @@ def _models(rs: A.Ruleset, res: Resolver, base_dir: Path, diags) -> dict[str, Mo
                     node = None
                 nodes.append(node)
         if missing or extra or any(x is None for x in nodes):
+            continue
+        problems = model.check_inputs(m, tuple(x.type for x in nodes))
+        diags.extend(problems)
+        if any(d.is_error for d in problems):
             continue
         version = m.version or model.version
         out[m.name] = ModelIR(m.name, m.kind, version, tuple(nodes), model, m.span)
@@ -501,21 +508,15 @@ def _decision(rs: A.Ruleset, outcomes, diags) -> None:
         diags.append(warning("W406", f"bands are only used by the score policy, not '{d.policy}'", d.span))
 
 
-def digest(rs: A.Ruleset, base_dir: Path) -> str:
-    """Content digest over every file the ruleset is made of (rules, schema, lists, models, includes)."""
-    h = hashlib.sha256()
-    paths = [Path(rs.source)] if rs.source else []
-    if rs.schema.path:
-        paths.append(base_dir / rs.schema.path)
-    paths += [base_dir / ld.path for ld in rs.lists if ld.path]
-    paths += [base_dir / m.path for m in rs.models]
-    paths += [base_dir / i for i in rs.includes]
-    for p in paths:
-        h.update(p.name.encode())
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"<missing>")
-    if not paths:
-        h.update(repr(rs).encode())
-    return h.hexdigest()[:16]
+def digest(rs: A.Ruleset) -> str:
+    """Content digest over the bytes the loader read for ``rs`` (``rs.extra["files"]``): the
+    ruleset, schema, lists, models and includes, in that order, each by file name and bytes
+    (the order and form digests had when they were read from disk here, so they carry over)."""
+    from ..dsl.resources import resolve as resolve_path
+
+    files = rs.extra.get("files")
+    if files is None:  # a ruleset built in memory, not loaded
+        return hashlib.sha256(repr(rs).encode()).hexdigest()[:16]
+    named = ([rs.schema.path] if rs.schema.path else []) + [ld.path for ld in rs.lists if ld.path]
+    named += [m.path for m in rs.models] + list(rs.includes)
+    return files.digest([rs.source] + [resolve_path(rs.source, p) for p in named])

@@ -9,7 +9,7 @@ def dump_program(prog) -> str:
     for name, node in prog.features.items():
         out.append(f"feature {name} = {show(node)}")
     for name, m in prog.models.items():
-        out.append(f"model {name} ({m.kind} {m.version}) inputs: " + ", ".join(show(a) for a in m.inputs))
+        out.append(f"model {name} ({m.model.describe()}) inputs: " + ", ".join(show(a) for a in m.inputs))
     for r in prog.rules + prog.shadow:
         out.append(f"rule {r.id} [{r.status}, {r.action or 'points'}, severity {r.severity}, score {r.score:g}]"
                    f" when {show(r.cond)}")

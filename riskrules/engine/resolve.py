@@ -33,7 +33,6 @@ _ALLOWS = {
 }
 
 RULE_AGGS = {"score": NUMBER, "any_fired": BOOL, "count": INT}
-MODEL_OUTPUTS = {"probability": NUMBER, "points": NUMBER}
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Scope:
     schema: Type  # object type of the input
     lists: dict[str, tuple[Type, frozenset, frozenset | None]]  # name -> (item type, values, as text)
     features: dict[str, A.Feature]
-    models: dict[str, A.ModelRef]
+    models: dict[str, tuple[dict[str, Type], str]]  # name -> (outputs and their types, the default output)
     tables: dict[str, A.Table]
     outcomes: tuple[str, ...]
 
@@ -185,12 +184,13 @@ class Resolver:
             self._err("E208", f"model scores cannot be used in a {self._where}", e.span,
                       "models are computed after features; use them in rules, tables or the decision")
             return None
-        output = parts[2] if len(parts) == 3 else "probability"
-        if len(parts) > 3 or output not in MODEL_OUTPUTS:
+        outputs, default = self.scope.models[parts[1]]
+        output = parts[2] if len(parts) == 3 else default
+        if len(parts) > 3 or output not in outputs:
             self._err("E200", f"unknown model output '{e.dotted}'", e.span,
-                      did_you_mean(output, MODEL_OUTPUTS) or "models.<name> or models.<name>.points")
+                      did_you_mean(output, outputs) or "outputs: " + ", ".join(outputs))
             return None
-        return ir.ModelOut(parts[1], output, MODEL_OUTPUTS[output], e.span)
+        return ir.ModelOut(parts[1], output, outputs[output], e.span)
 
     def _rules_agg(self, e):
         name = e.parts[1]

@@ -249,10 +249,10 @@ class Engine:
 
 
 def _build(path: Path, strict_input: bool) -> _Loaded:
-    from ..dsl.yaml_format import load_ruleset
+    from ..dsl.loader import load_ruleset
 
     rs = load_ruleset(path, comments=False)  # comments are for fmt
-    prog, diags = check(rs, base_dir=path.parent)
+    prog, diags = check(rs)
     if prog is None:
         raise RulesetError(diags, rs.extra.get("sources"))
     return _Loaded(prog, diags, strict_input)

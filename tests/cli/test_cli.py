@@ -66,7 +66,7 @@ def test_fmt_round_trip_yaml_rules_yaml(tmp_path):
         back = run("fmt", p, "--to", "yaml")
         assert back.exit_code == 0
         from riskrules.dsl.fmt import same_ast
-        from riskrules.dsl.yaml_format import load_ruleset
+        from riskrules.dsl.loader import load_ruleset
 
         y = ORIG / "_roundtrip_test.yaml"
         y.write_text(back.stdout, encoding="utf-8")

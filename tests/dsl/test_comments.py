@@ -15,8 +15,7 @@ import pytest
 from riskrules.dsl import ast as A
 from riskrules.dsl.comments import UNPLACED_NOTE, Comment, comments_of
 from riskrules.dsl.fmt import format_rules, format_yaml, same_ast
-from riskrules.dsl.parser import parse_rules_text
-from riskrules.dsl.yaml_format import load_ruleset, load_yaml_text
+from riskrules.dsl.loader import load_ruleset, load_yaml_text, parse_rules_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ORIGINATION = Path(__file__).parents[2] / "rulesets" / "origination" / "ruleset.yaml"

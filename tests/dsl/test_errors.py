@@ -8,7 +8,7 @@ import yaml
 
 from riskrules.dsl.diagnostics import RulesetError
 from riskrules.dsl.parser import parse_cell, parse_expression
-from riskrules.dsl.yaml_format import load_ruleset
+from riskrules.dsl.loader import load_ruleset
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "errors.yaml").read_text(encoding="utf-8"))
 

@@ -9,8 +9,8 @@ from riskrules.dsl import ast as A
 from riskrules.dsl.diagnostics import RulesetError
 from riskrules.dsl.literals import MAX_LIST, MAX_STRING
 from riskrules.dsl.limits import MAX_DEPTH, MAX_FILE_BYTES
-from riskrules.dsl.parser import parse_expression, parse_rules_text
-from riskrules.dsl.yaml_format import load_ruleset, load_yaml_text
+from riskrules.dsl.loader import load_ruleset, load_yaml_text, parse_rules_text
+from riskrules.dsl.parser import parse_expression
 
 
 def _codes(fn, *args, **kw) -> list[str]:

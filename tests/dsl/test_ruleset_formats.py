@@ -8,8 +8,8 @@ import pytest
 
 from riskrules.dsl import ast as A
 from riskrules.dsl.fmt import format_rules, format_yaml, same_ast
-from riskrules.dsl.parser import parse_rules_text
-from riskrules.dsl.yaml_format import json_schema, load_ruleset, load_yaml_text
+from riskrules.dsl.loader import load_ruleset, load_yaml_text, parse_rules_text
+from riskrules.dsl.yaml_format import json_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 YAML = FIXTURES / "origination.yaml"

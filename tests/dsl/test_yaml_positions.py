@@ -5,7 +5,7 @@ import pytest
 
 from riskrules.dsl import ast as A
 from riskrules.dsl.diagnostics import RulesetError
-from riskrules.dsl.yaml_format import load_yaml_text
+from riskrules.dsl.loader import load_yaml_text
 
 HEAD = 'ruleset: x\nversion: "1"\nrules:\n'
 

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from riskrules.cli import app
-from riskrules.engine.models import ScorecardFile
+from riskrules.engine.providers.scorecard import ScorecardFile
 from riskrules.engine.testing import EXPECT_KEYS
 from riskrules.engine.testing_schema import Expect, RulesetTestsFile
 

@@ -125,3 +125,17 @@ def test_file_that_is_not_an_estimator(tmp_path):
           "models": {"p": {"type": "sklearn", "path": "x.joblib", "inputs": {"x": "a.x"}}}}
     diags = riskrules.check(write_ruleset(tmp_path, rs))
     assert any(d.code == "E302" and "predict_proba" in d.message for d in diags)
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("model: [\n", "card.yaml:2:1: invalid YAML"),
+    ("a: &a [x]\n" + "".join(f"k{i}: *a\n" for i in range(150)), "more than 100 YAML aliases"),
+    (b"\xff\xfe", "not UTF-8"),
+])
+def test_a_scorecard_file_that_is_not_safe_yaml_is_E302_with_its_position(tmp_path, text, needle):
+    rs = _scorecard_ruleset(tmp_path)
+    path = write_ruleset(tmp_path, rs)
+    card = tmp_path / "card.yaml"
+    card.write_bytes(text if isinstance(text, bytes) else text.encode())
+    e302 = [d for d in riskrules.check(path) if d.code == "E302"]
+    assert len(e302) == 1 and needle in e302[0].message, e302

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from riskrules.dsl.diagnostics import RulesetError
-from riskrules.dsl.yaml_format import load_yaml_text
+from riskrules.dsl.loader import load_yaml_text
 from riskrules.engine.dump import dump_program
 from riskrules.engine.irtext import show
 from riskrules.engine.passes import STAGES, Context, run_stages

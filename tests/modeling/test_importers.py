@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 import yaml
 
-from riskrules.engine.models import Scorecard, ScorecardFile
+from riskrules.engine.providers.scorecard import Scorecard, ScorecardFile
 from riskrules.modeling.importers import CardImportError, from_optbinning, from_toad, load_optbinning_file
 
 GERMAN = Path(__file__).parent / "data" / "germancredit.csv.gz"

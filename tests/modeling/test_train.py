@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 import yaml
 
-from riskrules.engine.models import Scorecard, ScorecardFile
+from riskrules.engine.providers.scorecard import Scorecard, ScorecardFile
 from riskrules.modeling.train import TrainingError, train_scorecard
 
 pytest.importorskip("optbinning")

@@ -27,9 +27,10 @@ from .order import cheap_first
 
 @dataclass(frozen=True)
 class Context:
-    """What the stages may read besides the program: where the ruleset's files are."""
+    """What the stages may read besides the program. No stage opens a file: the loader
+    bound lists and models from the bytes it read; ``base_dir`` only names the folder."""
 
-    base_dir: Path
+    base_dir: Path | None = None
 
 
 STAGES = {
