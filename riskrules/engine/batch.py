@@ -65,7 +65,7 @@ def _truth(v: pl.Expr) -> pl.Expr:
 
 
 class _Gen:
-    def __init__(self, prog: Program, now: dt.datetime):
+    def __init__(self, prog: Program, now: dt.datetime | pl.Expr):
         self.p = prog
         self.now = now
         self.memo: dict = {}
@@ -299,12 +299,17 @@ class _Gen:
         """No vectorised form: call the implementation row by row, catching faults."""
         self.per_row.append(n.func)
         impl, now, null_safe = fn.impl, self.now, fn.null_safe
-        ctx = (now,) if fn.context == "now" else ()
+        per_row_now = fn.context == "now" and isinstance(now, pl.Expr)
+        ctx = (now,) if fn.context == "now" and not per_row_now else ()
         names = [f"a{i}" for i in range(len(vals))]
         rtype = polars_type(n.type) if n.type.name not in ("any", "null") else pl.String
+        if per_row_now:  # the row's decision time travels as the struct's first field
+            vals, names = [now] + list(vals), ["now"] + names
 
         def call(row):
             args = [row[k] for k in names]
+            if per_row_now and args[0] is None:  # an input-error row: not decided
+                return {"v": None, "f": False}
             if not null_safe and any(a is None for a in args):
                 return {"v": None, "f": False}
             try:
@@ -436,21 +441,40 @@ def _sklearn(gen: _Gen, name: str, m):
 def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
     """Decide every row of ``df``; one result row per input row, same order.
 
+    Each row is decided as of its own ``decision_time`` field (see :func:`as_of`);
+    ``now`` overrides it with one time for every row.
+
     Columns: ``outcome``, ``score``, ``fired``, ``shadow_fired``, ``reasons``,
     ``errors`` (lists), ``unexplained``, ``input_error`` (rows that break the
     schema are not decided), ``rule:<id>`` per rule, ``table:<name>.<out>``,
     ``model:<name>`` and ``model:<name>.points``.
     """
     prog = engine.program if hasattr(engine, "program") else engine
-    now = now or dt.datetime.now(dt.timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=dt.timezone.utc)
-    frame = prepare(df, prog.schema)
+    frame, now = as_of(prog, prepare(df, prog.schema), now)
     plan, _ = build_plan(prog, now)
     return plan(frame)
 
 
-def build_plan(prog: Program, now: dt.datetime):
+def as_of(prog: Program, frame: pl.DataFrame, now: dt.datetime | None = None):
+    """(frame, decision time) for a prepared frame: what ``now()`` is in each row.
+
+    An explicit ``now`` (naive is UTC) is every row's time. Otherwise the
+    ruleset's ``decision_time`` column, per row, and a row without it becomes an
+    input-error row (never the wall clock); a ruleset without one decides as of
+    the wall clock.
+    """
+    if now is not None:
+        return frame, now if now.tzinfo is not None else now.replace(tzinfo=dt.timezone.utc)
+    path = prog.decision_time
+    if path is None:
+        return frame, dt.datetime.now(dt.timezone.utc)
+    column, _ = _Gen(prog, None).x_Path(path)
+    missing = f"{'.'.join(path.steps)}: the decision time (decision_time) is missing"
+    err = pl.when(pl.col(INPUT_ERROR).is_null() & column.is_null()).then(pl.lit(missing)).otherwise(pl.col(INPUT_ERROR))
+    return frame.with_columns(err.alias(INPUT_ERROR)), column
+
+
+def build_plan(prog: Program, now: dt.datetime | pl.Expr):
     """(function frame -> results, the generator) — the compiled batch program."""
     g = _Gen(prog, now)
     stages: list[list[pl.Expr]] = []
@@ -1001,6 +1025,8 @@ def _lists(prog: Program, late_errors) -> list[pl.Expr]:
 def describe(engine, now: dt.datetime | None = None) -> str:
     """The batch plan as text: each rule's polars expression, and what runs per row."""
     prog = engine.program if hasattr(engine, "program") else engine
+    if now is None and prog.decision_time is not None:
+        now = _Gen(prog, None).x_Path(prog.decision_time)[0]
     _, g = build_plan(prog, now or dt.datetime.now(dt.timezone.utc))
     out = [f"# batch plan of {prog.name} {prog.version} ({prog.digest})"]
     for r in prog.all_rules:

@@ -84,6 +84,7 @@ class Program:
     source: str = ""
     review: A.ReviewBlock | None = None
     stages: dict[str, str] = field(default_factory=dict)  # stage name -> dump, for --dump-after
+    decision_time: Any | None = None  # ir.Path of the datetime field decisions are taken as of; None: wall clock
 
     @property
     def all_rules(self) -> list[RuleIR]:
