@@ -27,6 +27,7 @@ from .program import Program
 from .types import BOOL
 
 FAULT = "!"
+AS_OF = "__as_of"  # a column of per-row decision times given by the caller
 ENGINE = "in-memory"  # polars collect engine: shares common sub-expressions (half the CPU of streaming here)
 MAX_MODEL_REASONS = 4
 _CMP = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
@@ -438,11 +439,11 @@ def _sklearn(gen: _Gen, name: str, m):
     return st, eff, [], []
 
 
-def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
+def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | None = None) -> pl.DataFrame:
     """Decide every row of ``df``; one result row per input row, same order.
 
     Each row is decided as of its own ``decision_time`` field (see :func:`as_of`);
-    ``now`` overrides it with one time for every row.
+    ``now`` overrides it: one time for every row, or a Series of one time per row.
 
     Columns: ``outcome``, ``score``, ``fired``, ``shadow_fired``, ``reasons``,
     ``errors`` (lists), ``unexplained``, ``input_error`` (rows that break the
@@ -455,23 +456,36 @@ def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) ->
     return plan(frame)
 
 
-def as_of(prog: Program, frame: pl.DataFrame, now: dt.datetime | None = None):
+def as_of(prog: Program, frame: pl.DataFrame, now: dt.datetime | pl.Series | None = None):
     """(frame, decision time) for a prepared frame: what ``now()`` is in each row.
 
-    An explicit ``now`` (naive is UTC) is every row's time. Otherwise the
-    ruleset's ``decision_time`` column, per row, and a row without it becomes an
-    input-error row (never the wall clock); a ruleset without one decides as of
-    the wall clock.
+    An explicit ``now`` (naive is UTC) is every row's time; a Series of datetimes
+    gives each row its own (a replay of logged decisions). Otherwise the
+    ruleset's ``decision_time`` column, per row. A row without its time becomes
+    an input-error row (never the wall clock); a ruleset that declares no
+    decision time decides as of the wall clock.
     """
+    if isinstance(now, pl.Series):
+        if len(now) != frame.height or not isinstance(now.dtype, pl.Datetime):
+            raise DataError(f"one decision time per row is needed: got {len(now)} of {now.dtype} "
+                            f"for {frame.height} rows")
+        times = now.dt.convert_time_zone("UTC") if now.dtype.time_zone else now.dt.replace_time_zone("UTC")
+        frame = frame.with_columns(times.dt.cast_time_unit("us").alias(AS_OF))
+        return _unless_missing(frame, pl.col(AS_OF), "the decision time"), pl.col(AS_OF)
     if now is not None:
         return frame, now if now.tzinfo is not None else now.replace(tzinfo=dt.timezone.utc)
     path = prog.decision_time
     if path is None:
         return frame, dt.datetime.now(dt.timezone.utc)
     column, _ = _Gen(prog, None).x_Path(path)
-    missing = f"{'.'.join(path.steps)}: the decision time (decision_time) is missing"
-    err = pl.when(pl.col(INPUT_ERROR).is_null() & column.is_null()).then(pl.lit(missing)).otherwise(pl.col(INPUT_ERROR))
-    return frame.with_columns(err.alias(INPUT_ERROR)), column
+    return _unless_missing(frame, column, f"{'.'.join(path.steps)}: the decision time (decision_time)"), column
+
+
+def _unless_missing(frame: pl.DataFrame, time: pl.Expr, what: str) -> pl.DataFrame:
+    """``frame`` with rows whose decision time is missing marked as input errors."""
+    missing = pl.col(INPUT_ERROR).is_null() & time.is_null()
+    err = pl.when(missing).then(pl.lit(f"{what} is missing")).otherwise(pl.col(INPUT_ERROR))
+    return frame.with_columns(err.alias(INPUT_ERROR))
 
 
 def build_plan(prog: Program, now: dt.datetime | pl.Expr):

@@ -51,7 +51,9 @@ def backtest_candidates(engine, store: Store, ruleset_dir, candidates, *, action
     labels = {lc.case.decision_id: lc.verdict for lc in store.labelled_cases(engine.ruleset["name"])}
     label = pl.Series("label", [labels.get(d) for d in log["decision_id"]], dtype=pl.String)
     active = [f"rule:{rid}" for rid in acting_rules(engine.program)]
-    frame, now = frame_of(inputs), max(log["created_at"])
+    # each logged decision again as of its own time: the declared decision time, else when it was decided
+    frame = frame_of(inputs)
+    now = None if engine.program.decision_time is not None else log["created_at"]
     try:
         groups = [list(enumerate(good))]
         results = [_decide_with(ruleset_dir, groups[0], action, frame, now)]
