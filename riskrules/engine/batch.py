@@ -1039,9 +1039,10 @@ def _lists(prog: Program, late_errors) -> list[pl.Expr]:
 def describe(engine, now: dt.datetime | None = None) -> str:
     """The batch plan as text: each rule's polars expression, and what runs per row."""
     prog = engine.program if hasattr(engine, "program") else engine
-    if now is None and prog.decision_time is not None:
-        now = _Gen(prog, None).x_Path(prog.decision_time)[0]
-    _, g = build_plan(prog, now or dt.datetime.now(dt.timezone.utc))
+    if now is None:  # the plan as decide_frame builds it: the declared time per row, else the wall clock
+        now = _Gen(prog, None).x_Path(prog.decision_time)[0] if prog.decision_time is not None \
+            else dt.datetime.now(dt.timezone.utc)
+    _, g = build_plan(prog, now)
     out = [f"# batch plan of {prog.name} {prog.version} ({prog.digest})"]
     for r in prog.all_rules:
         v, eff = g.x(r.cond)

@@ -9,8 +9,10 @@ logged inputs are decided once; each candidate's ``rule:<id>`` column then gives
 * ``overlap_existing`` — share of its hits on which an active rule already fired;
 * ``approval_rate_change`` — approvals it would have turned into its action.
 
-The decisions are re-made at one time (the newest logged decision's), so
-time-relative features such as a brand-new account read as of then.
+Each decision is re-made as of its own time: the ruleset's ``decision_time``
+field of the logged input, or (a ruleset without one) the time it was logged
+as decided, so time-relative features such as a brand-new account read as they
+did on the day.
 """
 from __future__ import annotations
 

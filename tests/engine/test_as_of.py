@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from riskrules import Engine, InputError
-from riskrules.engine.batch import decide_frame
+from riskrules.engine.batch import decide_frame, describe
 from riskrules.sim import iter_inputs, load_applications, simulate
 from riskrules.workflows import backtest
 
@@ -172,3 +172,26 @@ def test_without_a_declared_time_the_wall_clock_decides(tmp_path):
     before = dt.datetime.now(UTC)
     d = eng.decide({"event": {"at": before}})
     assert d.fired == ("R",) and before <= d.evaluated_at <= dt.datetime.now(UTC)
+
+
+def test_a_time_builtin_without_a_vectorised_form_gets_each_rows_time(tmp_path, monkeypatch):
+    """Per-row builtins (``map_elements``) receive the row's decision time, not one constant."""
+    import dataclasses
+
+    from riskrules.engine import functions
+
+    from .helpers import engine_from
+
+    per_row = dataclasses.replace(functions.get("days_since"), polars=None)
+    monkeypatch.setitem(functions.REGISTRY, "days_since", per_row)
+    eng = engine_from(tmp_path, {"ruleset": "t", "version": "1", "decision_time": "event.at",
+                                 "schema": {"event": {"at": "datetime?", "due": "date"}},
+                                 "rules": [{"id": "LATE", "when": "days_since(event.due) > 30", "action": "review"}]})
+    rows = [{"at": dt.datetime(2025, 2, 1, tzinfo=UTC), "due": dt.date(2025, 1, 15)},
+            {"at": dt.datetime(2025, 3, 1, tzinfo=UTC), "due": dt.date(2025, 1, 15)},
+            {"at": None, "due": dt.date(2025, 1, 15)}]
+    res = decide_frame(eng, pl.DataFrame({"event": rows}))
+    assert "per row (no vectorised form): days_since" in describe(eng)
+    assert res["fired"].to_list()[:2] == [[], ["LATE"]]
+    assert res["input_error"][2].startswith("event.at: ")
+    assert [eng.decide({"event": r}).fired for r in rows[:2]] == [(), ("LATE",)]
