@@ -272,6 +272,8 @@ def _as_of(L: _Loaded, data) -> _dt.datetime:
     value = data
     for step in path.steps:
         value = value.get(step) if isinstance(value, (dict, Mapping)) else None
+    if type(value) is _dt.datetime and value.tzinfo is not None:  # the common case, without a parse
+        return value.astimezone(_UTC)
     when = as_datetime(value) if value is not None else None
     if when is not None:
         return when.astimezone(_UTC)
