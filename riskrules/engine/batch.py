@@ -113,10 +113,7 @@ class _Gen:
         return self.lit(n.value, n.type), {}
 
     def x_Path(self, n):
-        e = pl.col(n.steps[0])
-        for s in n.steps[1:]:
-            e = e.struct.field(s)
-        return e, {}
+        return _path_column(n.steps), {}
 
     def _col(self, name):
         v, eff = self.cols[name]
@@ -477,8 +474,16 @@ def as_of(prog: Program, frame: pl.DataFrame, now: dt.datetime | pl.Series | Non
     path = prog.decision_time
     if path is None:
         return frame, dt.datetime.now(dt.timezone.utc)
-    column, _ = _Gen(prog, None).x_Path(path)
+    column = _path_column(path.steps)
     return _unless_missing(frame, column, f"{'.'.join(path.steps)}: the decision time (decision_time)"), column
+
+
+def _path_column(steps: tuple[str, ...]) -> pl.Expr:
+    """An input field of the prepared frame: a top-level column, then struct fields."""
+    e = pl.col(steps[0])
+    for s in steps[1:]:
+        e = e.struct.field(s)
+    return e
 
 
 def _unless_missing(frame: pl.DataFrame, time: pl.Expr, what: str) -> pl.DataFrame:
@@ -1040,7 +1045,7 @@ def describe(engine, now: dt.datetime | None = None) -> str:
     """The batch plan as text: each rule's polars expression, and what runs per row."""
     prog = engine.program if hasattr(engine, "program") else engine
     if now is None:  # the plan as decide_frame builds it: the declared time per row, else the wall clock
-        now = _Gen(prog, None).x_Path(prog.decision_time)[0] if prog.decision_time is not None \
+        now = _path_column(prog.decision_time.steps) if prog.decision_time is not None \
             else dt.datetime.now(dt.timezone.utc)
     _, g = build_plan(prog, now)
     out = [f"# batch plan of {prog.name} {prog.version} ({prog.digest})"]

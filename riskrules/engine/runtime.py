@@ -17,8 +17,8 @@ import datetime as _dt
 import itertools
 import os
 import threading
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .._common.json import dumps, to_jsonable

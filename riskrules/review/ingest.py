@@ -73,4 +73,3 @@ def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None =
                          + "; ".join(stats.errors[:3]))
     return {"decided": decided, "logged": stats.written, "rejected": rejected, "cases": stats.cases,
             "anomaly_model": scorer.version if scorer else None}
-
