@@ -161,7 +161,8 @@ class Assembler:
             tables=tuple(self.table(c) for c in clauses if c.kind == "table"),
             decision=self.decision(head["decision"]) if "decision" in head else None,
             review=self.review(head["review"]) if "review" in head else None,
-            tests=_get(head, "tests"), decision_time=_get(head, "decision_time"), includes=includes, source=self.path, extra={"sources": self.sources},
+            tests=_get(head, "tests"), includes=includes, source=self.path, extra={"sources": self.sources},
+            decision_time=_get(head, "decision_time"),
         )
 
     def schema(self, c: Clause | None, span: A.Span) -> A.Schema:

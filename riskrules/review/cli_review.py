@@ -390,7 +390,8 @@ def ingest(book: Annotated[Path, typer.Argument(help="JSONL or Parquet applicati
            ruleset: Annotated[Path, typer.Option("--ruleset", help="ruleset folder or file")],
            db: DbOpt = DEFAULT_DB,
            anomaly: Annotated[Optional[Path], typer.Option(help="anomaly model (joblib); fitted on the book and saved here when absent")] = None,
-           now: Annotated[Optional[str], typer.Option(help="decide as of this time, ISO 8601 (default: the ruleset's decision_time, else the wall clock)")] = None,
+           now: Annotated[Optional[str], typer.Option(
+               help="decide as of this time, ISO 8601 (default: the ruleset's decision_time, else the wall clock)")] = None,
            format: FormatOpt = "text") -> None:
     """Decide a book, fill the decision log and open review cases (the demo's intake)."""
     _format(format)

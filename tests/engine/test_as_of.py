@@ -141,7 +141,8 @@ def test_an_optional_decision_time_missing_is_reported_with_every_other_bad_fiel
     with pytest.raises(InputError, match="event.at: the decision time"):
         eng.decide({"event": {"n": 1}})
     # an explicit time decides it (a naive one is UTC)
-    assert eng.decide({"event": {"n": 1}}, now=dt.datetime(2025, 3, 1)).evaluated_at == dt.datetime(2025, 3, 1, tzinfo=UTC)
+    explicit = eng.decide({"event": {"n": 1}}, now=dt.datetime(2025, 3, 1))
+    assert explicit.evaluated_at == dt.datetime(2025, 3, 1, tzinfo=UTC)
     with pytest.raises(InputError, match="event: required field is missing"):
         eng.decide({})
 
