@@ -46,7 +46,9 @@ def test_rules_to_yaml_round_trip():
 
 def test_decision_time_is_a_positioned_field_path(ruleset):
     assert ruleset.decision_time.parts == ("application", "submitted_at")
-    assert (ruleset.decision_time.span.line, ruleset.decision_time.span.col) == (89, 16)
+    line = YAML.read_text(encoding="utf-8").split("\n").index(
+        "decision_time: application.submitted_at   # every now() is the submission time") + 1
+    assert (ruleset.decision_time.span.line, ruleset.decision_time.span.col) == (line, 16)
     assert "decision_time application.submitted_at\n" in format_rules(ruleset)
     assert "decision_time: application.submitted_at\n" in format_yaml(ruleset)
     rules = load_ruleset(RULES).decision_time
