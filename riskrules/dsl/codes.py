@@ -61,6 +61,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("E301", "error", "dependency cycle"),
     Code("E302", "error", "model cannot be loaded"),
     Code("E303", "error", "decision block does not fit its policy"),
+    Code("E304", "error", "decision_time names no field of the schema"),
+    Code("E305", "error", "decision_time is not a datetime field"),
     # W4xx: analysis (checker)
     Code("W400", "warning", "rule can never fire"),
     Code("W401", "warning", "rule shadowed under first_match"),
