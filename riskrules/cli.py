@@ -23,13 +23,14 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="riskrules: risk rules for consumer lending — check, test, run and explain them.")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
+NOW_HELP = "decide as of this time, ISO 8601 (default: the ruleset's decision_time, else the wall clock)"
 
 PathArg = Annotated[Path, typer.Argument(help="ruleset file (.yaml or .rules)")]
 FormatOpt = Annotated[str, typer.Option("--format", help="text or json")]
 
 
 def _usage(msg: str) -> typer.Exit:
-    err.print(f"[red]error:[/] {msg}")
+    err.print(f"[red]error:[/] {msg}", soft_wrap=True)  # one line, whatever the terminal's width
     return typer.Exit(2)
 
 
@@ -183,7 +184,7 @@ def run(path: PathArg,
         input: Annotated[Optional[Path], typer.Option("--input", "-i", help="JSONL, CSV or Parquet file of inputs (default: JSONL on stdin)")] = None,
         id_column: Annotated[Optional[str], typer.Option("--id", help="input column (dotted path) copied into every record as id, to join decisions back")] = None,
         output: Annotated[Optional[Path], typer.Option("--output", "-o", help="JSONL file of decisions (default: stdout)")] = None,
-        now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601 (default: wall clock)")] = None) -> None:
+        now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None) -> None:
     """Decide every input (JSONL line, CSV or Parquet row); a bad one becomes an error record and processing continues."""
     from .data import DataError, is_jsonl, records
     from .engine.batchio import run_jsonl, run_records
@@ -230,15 +231,15 @@ def run(path: PathArg,
 
 
 def _parse_now(now: str | None):
-    import datetime as dt
+    """``--now``: an explicit decision time overriding the ruleset's ``decision_time`` (naive is UTC)."""
+    from .engine.validate import as_datetime
 
     if now is None:
         return None
-    try:
-        d = dt.datetime.fromisoformat(now)
-    except ValueError:
-        raise _usage(f"--now {now!r} is not an ISO 8601 datetime")
-    return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
+    when = as_datetime(now)
+    if when is None:
+        raise _usage(f"--now {_esc(repr(now[:60]))} is not an ISO 8601 datetime (e.g. 2026-03-01T10:00:00+08:00)")
+    return when
 
 
 def _render_summary(summary) -> None:
@@ -290,7 +291,7 @@ def test(path: PathArg,
 @app.command()
 def explain(path: PathArg,
             input: Annotated[Path, typer.Option("--input", "-i", help="a JSON file with one input")],
-            now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601")] = None,
+            now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
             format: FormatOpt = "text") -> None:
     """Decide one input and show why, as a tree (or the traced decision as JSON)."""
     from .engine.explain import explain_tree
@@ -398,7 +399,7 @@ def backtest(
     id_column: Annotated[Optional[str], typer.Option("--id", help="column naming rows in the sample of changes")] = None,
     format: FormatOpt = "text",
     report: Annotated[Optional[Path], typer.Option(help="write a self-contained HTML report here")] = None,
-    now: Annotated[Optional[str], typer.Option(help="decision time, ISO 8601 (default: wall clock)")] = None,
+    now: Annotated[Optional[str], typer.Option(help=NOW_HELP)] = None,
 ) -> None:
     """What a ruleset would have done to a book: hits, precision, overlap, KS/AUC, champion vs challenger."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

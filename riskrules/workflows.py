@@ -30,7 +30,8 @@ def backtest(ruleset: Path | Engine, data: Path, *, label: str | None = None, ag
     """Decide every row of ``data`` with ``ruleset`` (batch backend) and measure it.
 
     ``ruleset`` is a ruleset file, or an engine already loaded from one. ``bad_value`` /
-    ``good_value`` declare the label's coding when it is not 1/0, true/false or bad/good.
+    ``good_value`` declare the label's coding when it is not 1/0, true/false or bad/good. Each row
+    is decided as of the ruleset's ``decision_time`` (``now`` overrides it).
     """
     engine = ruleset if isinstance(ruleset, Engine) else Engine.load(ruleset)
     if label is None and data.is_dir():
@@ -39,8 +40,7 @@ def backtest(ruleset: Path | Engine, data: Path, *, label: str | None = None, ag
     if id_column is None:  # the ruleset's own id field names rows in the sample of changes, when the book has it
         path = review_field(engine.program, "id")
         id_column = ".".join(path) if path and path[0] in book.columns else None
-    now = now or dt.datetime.now(dt.timezone.utc)
-    results = decide_frame(engine, book, now=now)
+    results = decide_frame(engine, book, now=now)  # each row as of its decision_time unless now is given
     step = on_step or (lambda _s: None)
     step("decide")
     champion = champion_engine = None
@@ -79,15 +79,14 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
     out.mkdir(parents=True, exist_ok=True)
     step = on_step or (lambda _s: None)
     engine = Engine.load(ruleset)
-    now = dt.datetime(2026, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    decisions = out / "decisions.jsonl"
+    decisions = out / "decisions.jsonl"  # every decision as of its application's decision_time
     with open(samples, "rb") as src, open(decisions, "w", encoding="utf-8") as dst:
-        summary = run_jsonl(engine, src, dst, now=now)
+        summary = run_jsonl(engine, src, dst)
     step("screened the shipped samples")
     book = out / "book"
     simulate(seed, applicants, book)
     step("simulated a book")
-    run = backtest(engine, book, now=dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc))
+    run = backtest(engine, book)
     report = out / "report.html"
     write_html(run.result, report)
     (out / "backtest.json").write_text(json.dumps(run.result.to_dict(), ensure_ascii=False, indent=1),

@@ -355,6 +355,7 @@ class Ruleset:
     decision: DecisionBlock | None = None
     review: ReviewBlock | None = None
     tests: str | None = None  # folder or file of test cases, relative
+    decision_time: Name | None = None  # the input field every decision is taken as of
     includes: tuple[str, ...] = ()  # further rule files merged in (e.g. learned.yaml)
     source: str = ""  # path of the main file
     extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -62,6 +62,8 @@ CODES: dict[str, Code] = {c.code: c for c in (
     Code("E302", "error", "model cannot be loaded"),
     Code("E303", "error", "decision block does not fit its policy"),
     Code("E304", "error", "model cannot take the declared inputs"),
+    Code("E305", "error", "decision_time names no field of the schema"),
+    Code("E306", "error", "decision_time is not a datetime field"),
     # W4xx: analysis (checker)
     Code("W400", "warning", "rule can never fire"),
     Code("W401", "warning", "rule shadowed under first_match"),

@@ -40,8 +40,8 @@ from typing import Iterable, Iterator, Sequence
 from . import ast as A
 
 #: the top-level sections in the order both printers write them
-SECTIONS = ("ruleset", "version", "description", "on_error", "schema", "lists", "features", "models", "outcomes",
-            "rules", "tables", "decision", "review", "include", "tests")
+SECTIONS = ("ruleset", "version", "description", "on_error", "decision_time", "schema", "lists", "features", "models",
+            "outcomes", "rules", "tables", "decision", "review", "include", "tests")
 
 UNPLACED_NOTE = "# riskrules fmt: the items these comments were written at are not printed; kept here"
 

@@ -15,7 +15,7 @@ from .limits import KEYWORDS
 
 #: every keyword of the `.rules` format; idents equal to one are quoted
 FILE_KEYWORDS = frozenset(
-    "ruleset version description on_error schema input list from feature model outcome severity adverse "
+    "ruleset version description on_error decision_time schema input list from feature model outcome severity adverse "
     "rule when then reason score priority status tags provenance table hit aggregate inputs outputs row "
     "default decision band review unexplained sla_hours anomaly_threshold anomaly_model amount id include tests enum".split()
 )

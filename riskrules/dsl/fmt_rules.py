@@ -79,6 +79,8 @@ def _header(rs: A.Ruleset) -> list[Line]:
         lines.append((f"description {L.quote_string(rs.description)}", (("description",),)))
     if rs.on_error != "review":
         lines.append((f"on_error {ident(rs.on_error)}", (("on_error",),)))
+    if rs.decision_time is not None:
+        lines.append((f"decision_time {format_expr(rs.decision_time)}", (("decision_time",),)))
     return lines
 
 

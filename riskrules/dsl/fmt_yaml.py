@@ -42,6 +42,8 @@ def format_yaml(rs: A.Ruleset) -> str:
         doc["description"] = rs.description
     if rs.on_error != "review":
         doc["on_error"] = rs.on_error
+    if rs.decision_time is not None:
+        doc["decision_time"] = format_expr(rs.decision_time)
     if rs.schema.path is not None:
         doc["schema"] = rs.schema.path
     elif rs.schema.fields:

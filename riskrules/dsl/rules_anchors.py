@@ -13,7 +13,7 @@ from . import ast as A
 from .comments import Anchor
 from .rules_transform import Clause
 
-_HEAD = {"ruleset", "version", "description", "on_error", "decision", "review", "tests"}
+_HEAD = {"ruleset", "version", "description", "on_error", "decision_time", "decision", "review", "tests"}
 _RULE_KEYS = {"then": "action"}  # every other rule clause is named as in YAML
 
 

@@ -21,7 +21,7 @@ from .rules_transform import Clause, RulesTransformer
 from .schema import check_type_names, schema_from_file
 
 _ITEM_START = re.compile(
-    r"^(?:ruleset|version|description|on_error|schema|input|list|feature|model|outcome|rule|table"
+    r"^(?:ruleset|version|description|on_error|decision_time|schema|input|list|feature|model|outcome|rule|table"
     r"|decision|review|include|tests)\b",
     re.MULTILINE,
 )
@@ -137,7 +137,7 @@ class Assembler:
         return seen
 
     def ruleset(self, clauses: list[Clause], span: A.Span) -> A.Ruleset:
-        single = ("ruleset", "version", "description", "on_error", "tests", "decision", "review")
+        single = ("ruleset", "version", "description", "on_error", "decision_time", "tests", "decision", "review")
         head = self.once([c for c in clauses if c.kind in single], "")
         schemas = [c for c in clauses if c.kind in ("schema", "input")]
         for extra in schemas[1:]:
@@ -165,6 +165,7 @@ class Assembler:
             decision=self.decision(head["decision"]) if "decision" in head else None,
             review=self.review(head["review"]) if "review" in head else None,
             tests=_get(head, "tests"), includes=includes, source=self.path, extra={"sources": self.sources},
+            decision_time=_get(head, "decision_time"),
         )
 
     def schema(self, c: Clause | None, span: A.Span) -> A.Schema:

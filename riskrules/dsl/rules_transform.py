@@ -60,6 +60,9 @@ class RulesTransformer(ExprTransformer):
     def h_on_error(self, meta, c):
         return self.clause("on_error", word(c[0]), meta)
 
+    def h_decision_time(self, meta, c):
+        return self.clause("decision_time", c[0], meta)
+
     def schema_path(self, meta, c):
         return self.clause("schema", word(c[0]), meta)
 

@@ -198,6 +198,17 @@ class YamlBuilder:
         score = self.parse(("decision", "score")) if spec.score is not None else None
         return A.DecisionBlock(spec.policy, self.key_span("decision"), score=score, bands=bands, default=spec.default)
 
+    def decision_time(self) -> A.Name | None:
+        """``decision_time: application.submitted_at``: a field path (the checker finds the field)."""
+        if not isinstance(self.data.get("decision_time"), str):
+            return None  # absent, or not text (reported by the file's validation)
+        path = self.parse(("decision_time",))
+        if path is not None and not isinstance(path, A.Name):
+            self.diags.append(error("E115", "decision_time must be a field path such as application.submitted_at",
+                                    self.span("decision_time")))
+            return None
+        return path
+
     def review(self) -> A.ReviewBlock | None:
         spec = self.valid(TypeAdapter(M.ReviewSpec), self.data.get("review"))
         if spec is None:

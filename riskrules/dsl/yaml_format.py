@@ -50,6 +50,7 @@ def build_yaml_text(text: str, path: str, files: Files, include: Include | None 
         parts = dict(
             schema=b.schema(), lists=b.lists(), features=b.features(), models=b.models(), outcomes=b.outcomes(),
             rules=b.rules() + included_rules, tables=b.tables(), decision=b.decision(), review=b.review(),
+            decision_time=b.decision_time(),
         )
     problems += b.diags
     if problems or spec is None:

@@ -161,6 +161,7 @@ class RulesetFile(_Model):
     version: str
     description: str = ""
     on_error: str = "review"
+    decision_time: str | None = Field(None, description="the input field (a datetime) every decision is taken as of")
     schema_: SchemaSpec | None = Field(None, alias="schema")
     lists: dict[str, ListSpec] = {}
     features: dict[str, Feature] = {}

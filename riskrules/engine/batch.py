@@ -39,6 +39,7 @@ from .providers import by_index as _by_bin
 from .types import BOOL
 
 FAULT = "!"
+AS_OF = "__as_of"  # a column of per-row decision times given by the caller
 ENGINE = "in-memory"  # polars collect engine: shares common sub-expressions (half the CPU of streaming here)
 MAX_MODEL_REASONS = 4
 _CMP = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
@@ -79,7 +80,7 @@ def _truth(v: pl.Expr) -> pl.Expr:
 class _Gen(ir.Visitor):
     prefix = "x_"
 
-    def __init__(self, prog: Program, now: dt.datetime):
+    def __init__(self, prog: Program, now: dt.datetime | pl.Expr):
         self.p = prog
         self.now = now
         self.memo: dict = {}
@@ -138,10 +139,7 @@ class _Gen(ir.Visitor):
         return self.lit(n.value, n.type), {}
 
     def x_Path(self, n):
-        e = pl.col(n.steps[0])
-        for s in n.steps[1:]:
-            e = e.struct.field(s)
-        return e, {}
+        return _path_column(n.steps), {}
 
     def _col(self, name):
         v, eff = self.cols[name]
@@ -381,14 +379,21 @@ class _Gen(ir.Visitor):
         self.per_row.append(n.func if fn is not None else f"decimal {n.op}")
         impl, now = impl or fn.impl, self.now
         null_safe = fn is not None and fn.null_safe
-        ctx = (now,) if fn is not None and fn.context == "now" else ()
+        wants_now = fn is not None and fn.context == "now"
+        per_row_now = wants_now and isinstance(now, pl.Expr)
+        ctx = (now,) if wants_now and not per_row_now else ()
         extra = (scale,) if fn is None else ()
         names = [f"a{i}" for i in range(len(vals))]
         rtype = polars_type(n.type) if n.type.name not in ("any", "null") else pl.String
+        if per_row_now:  # the row's decision time travels as the struct's first field
+            vals, names = [now] + list(vals), ["now"] + names
+            lits = None if lits is None else [None] + list(lits)
 
         def call(row):
             row = row or {}  # polars hands a struct of nulls over as None
             args = [row.get(k) if lits is None or lits[i] is None else lits[i] for i, k in enumerate(names)]
+            if per_row_now and args[0] is None:  # an input-error row: not decided
+                return {"v": None, "f": False}
             if not null_safe and any(a is None for a in args):
                 return {"v": None, "f": False}
             try:
@@ -450,8 +455,11 @@ def _model(gen: _Gen, name: str, m) -> tuple[pl.Expr, dict, object]:
     return bm.value, eff, bm
 
 
-def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> pl.DataFrame:
+def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | None = None) -> pl.DataFrame:
     """Decide every row of ``df``; one result row per input row, same order.
+
+    Each row is decided as of its own ``decision_time`` field (see :func:`as_of`);
+    ``now`` overrides it: one time for every row, or a Series of one time per row.
 
     Columns: ``outcome``, ``score``, ``fired``, ``shadow_fired``, ``reasons``,
     ``errors`` (lists), ``unexplained``, ``input_error`` (rows that break the
@@ -459,15 +467,52 @@ def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None) ->
     ``model:<name>`` and ``model:<name>.points``.
     """
     prog = engine.program if hasattr(engine, "program") else engine
-    now = now or dt.datetime.now(dt.timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=dt.timezone.utc)
-    frame = prepare(df, prog.schema)
+    frame, now = as_of(prog, prepare(df, prog.schema), now)
     plan, _ = build_plan(prog, now)
     return plan(frame)
 
 
-def build_plan(prog: Program, now: dt.datetime):
+def as_of(prog: Program, frame: pl.DataFrame, now: dt.datetime | pl.Series | None = None):
+    """(frame, decision time) for a prepared frame: what ``now()`` is in each row.
+
+    An explicit ``now`` (naive is UTC) is every row's time; a Series of datetimes
+    gives each row its own (a replay of logged decisions). Otherwise the
+    ruleset's ``decision_time`` column, per row. A row without its time becomes
+    an input-error row (never the wall clock); a ruleset that declares no
+    decision time decides as of the wall clock.
+    """
+    if isinstance(now, pl.Series):
+        if len(now) != frame.height or not isinstance(now.dtype, pl.Datetime):
+            raise DataError(f"one decision time per row is needed: got {len(now)} of {now.dtype} "
+                            f"for {frame.height} rows")
+        times = now.dt.convert_time_zone("UTC") if now.dtype.time_zone else now.dt.replace_time_zone("UTC")
+        frame = frame.with_columns(times.dt.cast_time_unit("us").alias(AS_OF))
+        return _unless_missing(frame, pl.col(AS_OF), "the decision time"), pl.col(AS_OF)
+    if now is not None:
+        return frame, now if now.tzinfo is not None else now.replace(tzinfo=dt.timezone.utc)
+    path = prog.decision_time
+    if path is None:
+        return frame, dt.datetime.now(dt.timezone.utc)
+    column = _path_column(path.steps)
+    return _unless_missing(frame, column, f"{'.'.join(path.steps)}: the decision time (decision_time)"), column
+
+
+def _path_column(steps: tuple[str, ...]) -> pl.Expr:
+    """An input field of the prepared frame: a top-level column, then struct fields."""
+    e = pl.col(steps[0])
+    for s in steps[1:]:
+        e = e.struct.field(s)
+    return e
+
+
+def _unless_missing(frame: pl.DataFrame, time: pl.Expr, what: str) -> pl.DataFrame:
+    """``frame`` with rows whose decision time is missing marked as input errors."""
+    missing = pl.col(INPUT_ERROR).is_null() & time.is_null()
+    err = pl.when(missing).then(pl.lit(f"{what} is missing")).otherwise(pl.col(INPUT_ERROR))
+    return frame.with_columns(err.alias(INPUT_ERROR))
+
+
+def build_plan(prog: Program, now: dt.datetime | pl.Expr):
     """(function frame -> results, the generator) — the compiled batch program."""
     g = _Gen(prog, now)
     stages: list[list[pl.Expr]] = []
@@ -1018,7 +1063,10 @@ def _lists(prog: Program, late_errors) -> list[pl.Expr]:
 def describe(engine, now: dt.datetime | None = None) -> str:
     """The batch plan as text: each rule's polars expression, and what runs per row."""
     prog = engine.program if hasattr(engine, "program") else engine
-    _, g = build_plan(prog, now or dt.datetime.now(dt.timezone.utc))
+    if now is None:  # the plan as decide_frame builds it: the declared time per row, else the wall clock
+        now = _path_column(prog.decision_time.steps) if prog.decision_time is not None \
+            else dt.datetime.now(dt.timezone.utc)
+    _, g = build_plan(prog, now)
     out = [f"# batch plan of {prog.name} {prog.version} ({prog.digest})"]
     for r in prog.all_rules:
         v, eff = g.x(r.cond)

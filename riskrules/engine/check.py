@@ -84,6 +84,7 @@ def lower(rs: A.Ruleset, ctx) -> Program:
     if score is not None and not score.type.is_numeric:
         diags.append(error("E203", f"the decision score must be a number, got {score.type}", rs.decision.score.span))
     _decision(rs, outcomes, diags)
+    decision_time = _decision_time(rs, scope.schema, diags)
     unexplained = None
     if rs.review and rs.review.unexplained is not None:
         unexplained = res.lower(rs.review.unexplained, REVIEW)
@@ -104,7 +105,7 @@ def lower(rs: A.Ruleset, ctx) -> Program:
         default_outcome=dec.default, on_error=rs.on_error, outcomes=outcomes, schema=scope.schema,
         features=features, models=models, rules=tuple(rules), shadow=tuple(shadow), tables=tables, score=score,
         bands=dec.bands, unexplained=unexplained, ast=rs, source=rs.source, review=rs.review,
-        diagnostics=tuple(diags),
+        diagnostics=tuple(diags), decision_time=decision_time,
     )
 
 
@@ -506,6 +507,44 @@ def _decision(rs: A.Ruleset, outcomes, diags) -> None:
                                "e.g. bands: [{min: 600, outcome: approve}, {outcome: decline}]"))
     elif d.bands:
         diags.append(warning("W406", f"bands are only used by the score policy, not '{d.policy}'", d.span))
+
+
+def _decision_time(rs: A.Ruleset, schema: Type, diags) -> ir.Path | None:
+    """The declared ``decision_time`` as an input path: a datetime field of the schema (E305, E306)."""
+    name = rs.decision_time
+    if name is None:
+        return None
+    t, optional = schema, []
+    for i, part in enumerate(name.parts):
+        found = t.field(part) if t.name == "object" else None
+        if found is None:
+            diags.append(error("E305", f"decision_time names no field of the schema: '{name.dotted}'", name.span,
+                               did_you_mean(name.dotted, _datetime_paths(schema)) or _datetime_hint(schema)))
+            return None
+        t, opt = found
+        optional.append(opt)
+    if t.name != "datetime":
+        diags.append(error("E306", f"decision_time must be a datetime field; '{name.dotted}' is a {t}", name.span,
+                           _datetime_hint(schema)))
+        return None
+    return ir.Path(tuple(name.parts), t, tuple(optional), name.span)
+
+
+def _datetime_hint(schema: Type) -> str:
+    datetimes = _datetime_paths(schema)
+    if datetimes:
+        return "datetime fields: " + ", ".join(datetimes)
+    return "declare the decision time as a datetime field of the schema"
+
+
+def _datetime_paths(t: Type, prefix: str = "") -> list[str]:
+    out = []
+    for n, ft, _ in t.fields:
+        if ft.name == "datetime":
+            out.append(prefix + n)
+        elif ft.name == "object":
+            out += _datetime_paths(ft, f"{prefix}{n}.")
+    return out
 
 
 def digest(rs: A.Ruleset) -> str:

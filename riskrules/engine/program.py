@@ -87,6 +87,7 @@ class Program:
     source: str = ""
     review: A.ReviewBlock | None = None
     diagnostics: tuple[Diagnostic, ...] = ()  # the warnings the stages found (lower, analyse)
+    decision_time: Any | None = None  # ir.Path of the datetime field decisions are taken as of; None: wall clock
 
     @property
     def all_rules(self) -> tuple[RuleIR, ...]:

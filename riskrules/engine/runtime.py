@@ -17,6 +17,7 @@ import datetime as _dt
 import itertools
 import os
 import threading
+from collections.abc import Mapping
 from operator import attrgetter
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -29,7 +30,7 @@ from .check import check
 from .interpret import Interpreter
 from .policies import Reason, make_resolver  # noqa: F401 - Reason is part of Decision's API
 from .program import Evaluation, Program
-from .validate import InputError, build_validator
+from .validate import InputError, as_datetime, build_validator
 
 _UTC = _dt.timezone.utc
 _ids = itertools.count(1)
@@ -218,8 +219,11 @@ class Engine:
                backend: str = "codegen") -> Decision:
         """Decide one input (a mapping or a pydantic model).
 
-        ``now`` is the decision time (default: the wall clock, UTC); ``trace``
-        records every node's value (it runs the reference interpreter);
+        ``now`` overrides the decision time. By default it is the ruleset's
+        ``decision_time`` field of ``data`` (in UTC, as in batch), and an input
+        without it raises :class:`InputError` naming the field; a ruleset that
+        declares no decision time decides as of the wall clock (UTC). A naive
+        ``now`` is UTC. ``trace`` records every node's value (it runs the reference interpreter);
         ``backend="interpret"`` forces the interpreter. Raises
         :class:`InputError` when the input breaks the schema; faults inside
         rules never escape (see ``Decision.errors``).
@@ -228,7 +232,7 @@ class Engine:
         if type(data) is not dict and hasattr(data, "model_dump"):
             data = data.model_dump(mode="python")
         if now is None:
-            now = _dt.datetime.now(_UTC)
+            now = _as_of(L, data) if L.program.decision_time is not None else _dt.datetime.now(_UTC)
         elif now.tzinfo is None:
             now = assume_utc(now)
         trace_log = None
@@ -256,6 +260,33 @@ def _build(path: Path, strict_input: bool) -> _Loaded:
     if prog is None:
         raise RulesetError(diags, rs.extra.get("sources"))
     return _Loaded(prog, diags, strict_input)
+
+
+def _as_of(L: _Loaded, data) -> _dt.datetime:
+    """The decision time declared by the ruleset, read from ``data``, in UTC.
+
+    UTC, whatever offset the input carries, so that ``today()`` is the same date
+    per event and in batch (a column holds one zone). A missing or bad time is
+    an InputError together with every other bad field: never the wall clock.
+    """
+    path = L.program.decision_time
+    value = data
+    for step in path.steps:
+        value = value.get(step) if isinstance(value, (dict, Mapping)) else None
+    if type(value) is _dt.datetime and value.tzinfo is not None:  # the common case, without a parse
+        return value.astimezone(_UTC)
+    when = as_datetime(value) if value is not None else None
+    if when is not None:
+        return when.astimezone(_UTC)
+    try:
+        L.validate(data)
+        problems = []
+    except InputError as exc:
+        problems = list(exc.problems)
+    field = ".".join(path.steps)
+    if not any(p in (field, "") for p, _ in problems):
+        problems.append((field, "the decision time (decision_time) is missing; pass now= to decide as of another time"))
+    raise InputError(problems)
 
 
 def _decision(L: _Loaded, ev: Evaluation, now, trace_log) -> Decision:

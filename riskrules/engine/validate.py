@@ -119,6 +119,13 @@ def _datetime(v, path, errs):
     errs.append((path, f"expected a datetime (ISO 8601), got {_describe(v)}"))
 
 
+def as_datetime(v) -> dt.datetime | None:
+    """``v`` read as the validator reads a datetime field (ISO text; naive is UTC), or None if it is none."""
+    errs: list = []
+    out = _datetime(v, "", errs)
+    return None if errs else out
+
+
 def _duration(v, path, errs):
     if isinstance(v, dt.timedelta):
         return v

@@ -74,11 +74,11 @@ class AnomalyScorer:
         version = f"iforest-{rs['name']}-{rs['digest']}-{history.height}-{stamp}"
         return cls(model, cols, cut, version, rs["name"])
 
-    def score_frame(self, engine, df: pl.DataFrame, *, now: dt.datetime | None = None) -> np.ndarray:
+    def score_frame(self, engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | None = None) -> np.ndarray:
         x, _ = numeric_matrix(feature_frame(engine, df, now=now, cols=self.cols), self.cols)
         return -self.model.score_samples(_impute(x))
 
-    def score_inputs(self, engine, inputs: list[dict], *, now: dt.datetime | None = None) -> np.ndarray:
+    def score_inputs(self, engine, inputs: list[dict], *, now: dt.datetime | pl.Series | None = None) -> np.ndarray:
         return self.score_frame(engine, frame_of([dict(i) for i in inputs]), now=now)
 
     def save(self, path: str | Path) -> Path:

@@ -9,8 +9,10 @@ logged inputs are decided once; each candidate's ``rule:<id>`` column then gives
 * ``overlap_existing`` — share of its hits on which an active rule already fired;
 * ``approval_rate_change`` — approvals it would have turned into its action.
 
-The decisions are re-made at one time (the newest logged decision's), so
-time-relative features such as a brand-new account read as of then.
+Each decision is re-made as of its own time: the ruleset's ``decision_time``
+field of the logged input, or (a ruleset without one) the time it was logged
+as decided, so time-relative features such as a brand-new account read as they
+did on the day.
 """
 from __future__ import annotations
 
@@ -51,7 +53,9 @@ def backtest_candidates(engine, store: Store, ruleset_dir, candidates, *, action
     labels = {lc.case.decision_id: lc.verdict for lc in store.labelled_cases(engine.ruleset["name"])}
     label = pl.Series("label", [labels.get(d) for d in log["decision_id"]], dtype=pl.String)
     active = [f"rule:{rid}" for rid in acting_rules(engine.program)]
-    frame, now = frame_of(inputs), max(log["created_at"])
+    # each logged decision again as of its own time: the declared decision time, else when it was decided
+    frame = frame_of(inputs)
+    now = None if engine.program.decision_time is not None else log["created_at"]
     try:
         groups = [list(enumerate(good))]
         results = [_decide_with(ruleset_dir, groups[0], action, frame, now)]

@@ -390,18 +390,23 @@ def ingest(book: Annotated[Path, typer.Argument(help="JSONL or Parquet applicati
            ruleset: Annotated[Path, typer.Option("--ruleset", help="ruleset folder or file")],
            db: DbOpt = DEFAULT_DB,
            anomaly: Annotated[Optional[Path], typer.Option(help="anomaly model (joblib); fitted on the book and saved here when absent")] = None,
-           at_submission: Annotated[bool, typer.Option(help="decide each application at its submitted_at")] = True,
+           now: Annotated[Optional[str], typer.Option(
+               help="decide as of this time, ISO 8601 (default: the ruleset's decision_time, else the wall clock)")] = None,
            format: FormatOpt = "text") -> None:
     """Decide a book, fill the decision log and open review cases (the demo's intake)."""
     _format(format)
+    from ..engine.validate import as_datetime
     from .ingest import ingest_book
 
+    when = as_datetime(now) if now is not None else None
+    if now is not None and when is None:
+        raise _fail(f"--now {now[:60]!r} is not an ISO 8601 datetime (e.g. 2026-03-01T10:00:00+08:00)", 2)
     if not book.exists():
         raise _fail(f"{book}: no such file or folder", 2)
     store = _store(db, create=True)
     try:
         engine, _ = _engine(ruleset)
-        summary = ingest_book(engine, store, book, anomaly_path=anomaly, at_submission=at_submission)
+        summary = ingest_book(engine, store, book, anomaly_path=anomaly, now=when)
     except typer.Exit:
         raise
     except _errors() as exc:

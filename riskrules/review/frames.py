@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..engine.batch import build_plan
+from ..engine.batch import as_of, build_plan
 from ..engine.batch_input import prepare
 
 KINDS = ("int", "number", "bool", "enum")
@@ -99,13 +99,16 @@ def frame_of(records: list[dict]) -> pl.DataFrame:
     return pl.from_dicts(records, infer_schema_length=None)
 
 
-def feature_frame(engine, df: pl.DataFrame, *, now: dt.datetime | None = None,
+def feature_frame(engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | None = None,
                   cols: list[Column] | None = None) -> pl.DataFrame:
-    """One flat column per :func:`columns` entry, in the same row order as ``df``."""
+    """One flat column per :func:`columns` entry, in the same row order as ``df``.
+
+    Features are computed as of each row's decision time (``batch.as_of``: the
+    ruleset's ``decision_time``, or ``now``: one time, or one per row).
+    """
     prog = engine.program
     cols = cols if cols is not None else columns(prog)
-    now = now or dt.datetime.now(dt.timezone.utc)
-    frame = prepare(df, prog.schema)
+    frame, now = as_of(prog, prepare(df, prog.schema), now)
     run, _ = build_plan(prog, now)
     lf = frame.lazy()
     for stage in run.stages[: len(prog.features)]:  # features come first, one stage each

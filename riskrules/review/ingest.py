@@ -38,9 +38,12 @@ def _rows(book, numbers: dict[str, str]) -> Iterator[dict]:
 
 
 def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None = None,
-                at_submission: bool = True) -> dict:
+                now: dt.datetime | None = None) -> dict:
     """Decide every application of ``book``; returns counts. Fits and saves the anomaly
-    model at ``anomaly_path`` on this book when the file does not exist yet."""
+    model at ``anomaly_path`` on this book when the file does not exist yet.
+
+    Each application is decided as of the ruleset's ``decision_time`` (``now``
+    overrides it for all); one without its decision time is rejected."""
     top = [name for name, _, _ in engine.program.schema.fields]
     data = read_book(Path(book), top)
     scorer = None
@@ -49,7 +52,7 @@ def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None =
             scorer = AnomalyScorer.load(anomaly_path)
         else:
             frame = data if isinstance(data, pl.DataFrame) else pl.from_dicts(data, infer_schema_length=None)
-            scorer = AnomalyScorer.fit(engine, frame)
+            scorer = AnomalyScorer.fit(engine, frame, now=now)
             scorer.save(anomaly_path)
     log = DecisionLog(store, block=True)  # a bulk load waits for the writer rather than drop
     intake = Intake(engine, store, log=log, anomaly=scorer)
@@ -57,7 +60,7 @@ def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None =
     try:
         for row in _rows(data, number_fields(engine.program)):
             try:
-                decision = engine.decide(row, now=_when(row) if at_submission else None)
+                decision = engine.decide(row, now=now)
             except InputError:
                 rejected += 1
                 continue
@@ -70,15 +73,3 @@ def ingest_book(engine, store: Store, book: Path, *, anomaly_path: Path | None =
                          + "; ".join(stats.errors[:3]))
     return {"decided": decided, "logged": stats.written, "rejected": rejected, "cases": stats.cases,
             "anomaly_model": scorer.version if scorer else None}
-
-
-def _when(row: dict):
-    value = (row.get("application") or {}).get("submitted_at")
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -322,8 +322,11 @@ class Intake:
             return 0
         scores = [None] * len(candidates)
         if self.anomaly is not None:
-            scores = list(self.anomaly.score_inputs(self.engine, [i.input for i in candidates],
-                                                    now=candidates[0].decision.evaluated_at))
+            # each input as of the time it was decided (its declared decision time, or the override)
+            import polars as pl
+
+            as_of = pl.Series([i.decision.evaluated_at for i in candidates], dtype=pl.Datetime("us", "UTC"))
+            scores = list(self.anomaly.score_inputs(self.engine, [i.input for i in candidates], now=as_of))
         opened = 0
         for item, score in zip(candidates, scores):
             sources = ["unexplained"] if item.decision.unexplained else []

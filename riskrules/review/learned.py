@@ -240,9 +240,9 @@ def _save_rule(ruleset_dir: str | Path, expression: str, id: str, action: str | 
         with restored_on_failure(learned, tests):
             write_rules(folder, rules)
             engine = Engine.load(src)
-            when = now or dt.datetime.now(dt.timezone.utc)
-            decision = engine.decide(case_input, now=when)
-            _write_test(folder, id, case_input, decision, when)
+            # as of the case's own decision time (the ruleset's decision_time) unless told otherwise
+            decision = engine.decide(case_input, now=now)
+            _write_test(folder, id, case_input, decision, decision.evaluated_at)
     except Exception as exc:  # noqa: BLE001 - the files are back as they were; say why in one line
         if isinstance(exc, RulesetError):
             raise LearnedRuleError(f"rule {id} does not check: {'; '.join(error_lines(exc.diagnostics))}") from None

@@ -273,3 +273,49 @@ def test_demo_without_the_shipped_ruleset_is_a_clear_error(tmp_path, monkeypatch
     r = run("demo", "--out", tmp_path / "demo", "--applicants", 10)
     assert r.exit_code == 1
     assert "shipped ruleset" in flat(r.stderr) and "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("command", ["run", "backtest", "explain", "ingest"])
+@pytest.mark.parametrize("garbage", ["yesterday", "", "2026-02-30T10:00:00", "2026-03-01T10:00:00+25:00", "x" * 500],
+                         ids=["word", "empty", "impossible-date", "bad-offset", "long"])
+def test_now_garbage_is_one_usage_line(tmp_path, command, garbage):
+    inp = tmp_path / "in.json"
+    inp.write_text((ORIG / "samples" / "applications.jsonl").read_text(encoding="utf-8").splitlines()[0],
+                   encoding="utf-8")
+    args = {"run": ["run", ORIG, "-i", inp], "backtest": ["backtest", ORIG, "--data", inp],
+            "explain": ["explain", ORIG, "-i", inp],
+            "ingest": ["ingest", inp, "--ruleset", ORIG, "--db", f"sqlite:///{tmp_path / 'r.db'}"]}[command]
+    r = run(*args, "--now", garbage)
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--now" in lines[0] and "is not an ISO 8601 datetime" in lines[0]
+    assert "Traceback" not in r.output
+
+
+def test_run_decides_as_of_the_declared_time_unless_now_is_given(tmp_path):
+    rs = small_ruleset(tmp_path, when="now() - app.seen < 24h",
+                       extra={"decision_time": "app.at",
+                              "schema": {"app": {"age": "int", "at": "datetime", "seen": "datetime"}}})
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"app": {"age": 30, "at": "2025-05-01T08:00:00+08:00", "seen": "2025-04-30T12:00:00Z"}}\n'
+                   '{"app": {"age": 30, "seen": "2025-04-30T12:00:00Z"}}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = run("run", rs, "-i", inp, "-o", out)
+    first, second = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert r.exit_code == 1  # the second line lacks its decision time
+    assert first["fired"] == ["AGE"] and first["evaluated_at"] == "2025-05-01T00:00:00+00:00"
+    assert second["error"] == "InputError" and second["problems"][0]["field"] == "app.at"
+    run("run", rs, "-i", inp, "-o", out, "--now", "2025-06-01T00:00:00")
+    first, second = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert first["fired"] == [] and first["evaluated_at"] == "2025-06-01T00:00:00+00:00"
+    assert second["error"] == "InputError"  # app.at is required by the schema, whatever the time
+
+
+def test_explain_names_the_missing_decision_time(tmp_path):
+    rs = small_ruleset(tmp_path, extra={"decision_time": "app.at",
+                                        "schema": {"app": {"age": "int", "at": "datetime?"}}})
+    inp = tmp_path / "in.json"
+    inp.write_text('{"app": {"age": 16}}', encoding="utf-8")
+    r = run("explain", rs, "-i", inp)
+    assert r.exit_code == 1 and "app.at: the decision time (decision_time) is missing" in flat(r.stderr)
+    assert run("explain", rs, "-i", inp, "--now", "2025-06-01T00:00:00+08:00").exit_code == 0

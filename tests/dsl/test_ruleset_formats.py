@@ -44,6 +44,17 @@ def test_rules_to_yaml_round_trip():
     assert same_ast(load_yaml_text(format_yaml(rs), str(YAML)), rs)
 
 
+def test_decision_time_is_a_positioned_field_path(ruleset):
+    assert ruleset.decision_time.parts == ("application", "submitted_at")
+    line = YAML.read_text(encoding="utf-8").split("\n").index(
+        "decision_time: application.submitted_at   # every now() is the submission time") + 1
+    assert (ruleset.decision_time.span.line, ruleset.decision_time.span.col) == (line, 16)
+    assert "decision_time application.submitted_at\n" in format_rules(ruleset)
+    assert "decision_time: application.submitted_at\n" in format_yaml(ruleset)
+    rules = load_ruleset(RULES).decision_time
+    assert (rules.span.line, rules.span.col) == (6, 15)
+
+
 def test_files_stay_references(ruleset):
     text = format_rules(ruleset)
     assert 'schema "schema.yaml"' in text

@@ -32,10 +32,12 @@ def test_case(tmp_path, defaults, case, backend):
     now = case.get("now", defaults.get("now"))
     if isinstance(now, str):
         now = dt.datetime.fromisoformat(now)
+    exp = case["expect"]
+    if "input_error" in exp:  # {field: message part}: the input is rejected, never decided
+        return _check_input_error(engine, data, now, backend, exp["input_error"])
     if backend == "batch":
         return _check_batch(engine, data, now, case["expect"])
     d = engine.decide(data, now=now, backend=backend)
-    exp = case["expect"]
     if "outcome" in exp:
         assert d.outcome == exp["outcome"]
     if "fired" in exp:
@@ -72,6 +74,23 @@ def _amounts_as_text(outs: dict) -> dict:
         return to_jsonable(v) if isinstance(v, Decimal) else v
 
     return {k: text(v) for k, v in outs.items()}
+
+
+def _check_input_error(engine, data, now, backend, expected: dict):
+    from riskrules import InputError
+
+    ((field, part),) = expected.items()
+    if backend == "batch":
+        import polars as pl
+
+        from riskrules.engine.batch import decide_frame
+
+        b = decide_frame(engine, pl.DataFrame([data]), now=now).row(0, named=True)
+        assert b["outcome"] is None and b["input_error"].startswith(f"{field}: ") and part in b["input_error"]
+        return
+    with pytest.raises(InputError) as caught:
+        engine.decide(data, now=now, backend=backend)
+    assert any(p == field and part in m for p, m in caught.value.problems), caught.value.problems
 
 
 def _check_batch(engine, data, now, exp):

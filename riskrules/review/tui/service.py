@@ -265,7 +265,7 @@ class ReviewService:
             when = now or datetime.now(timezone.utc)
             proposal, saved = propose_learned_rule(
                 store, src.parent, engine.ruleset["name"], expression, reviewer, action=action, reason=reason,
-                case_input=(case.evidence or {}).get("input") or {}, backtest=figures, now=when,
+                case_input=(case.evidence or {}).get("input") or {}, backtest=figures, now=now,
                 provenance={"case_ids": case_ids, "learner": learner},
                 rule_provenance={"case_id": case.id, "case_ids": case_ids, "reviewer": reviewer,
                                  "proposed_at": when.isoformat(), "learner": learner, "backtest": figures})
