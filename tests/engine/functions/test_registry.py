@@ -10,7 +10,7 @@ from riskrules.engine import types as T
 from riskrules.engine.functions import ArgTypeError, Builtin, all_builtins, describe_all, get
 
 BUILTINS = all_builtins()
-DOMAINS = {"text", "math", "time", "finance", "identity", "lists", "money"}
+DOMAINS = {"text", "intent", "math", "time", "finance", "identity", "lists", "money"}
 
 
 @pytest.mark.parametrize("name", sorted(BUILTINS))
