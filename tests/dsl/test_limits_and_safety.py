@@ -1,7 +1,6 @@
 """Hostile input: nesting, sizes, injection attempts, YAML bombs and tags."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -32,10 +31,21 @@ DEEP = {
 
 
 @pytest.mark.parametrize("name", DEEP)
-def test_deep_nesting_fails_fast(name):
-    started = time.perf_counter()
+def test_deep_nesting_fails_fast(name, monkeypatch):
+    """Hopeless nesting is refused after a few tokens, not after the whole text: counted in
+    tokens lexed, not in seconds (a wall-clock bound failed on a loaded machine)."""
+    from lark.lexer import Token
+
+    lexed = [0]
+    real_new = Token.__new__
+
+    def counting_new(cls, *args, **kw):
+        lexed[0] += 1
+        return real_new(cls, *args, **kw)
+
+    monkeypatch.setattr(Token, "__new__", counting_new)
     assert _codes(parse_expression, DEEP[name]) == ["E103"]
-    assert time.perf_counter() - started < 1.0
+    assert lexed[0] < 5_000, f"{lexed[0]} tokens lexed before giving up on {len(DEEP[name]):,} characters"
 
 
 def test_depth_limit_is_exact():
@@ -124,9 +134,9 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 
 def test_billion_laughs():
-    started = time.perf_counter()
+    """Refused at the alias limit while composing, before anything is expanded (no clock:
+    an expansion would not finish at all)."""
     assert _codes(load_yaml_text, BILLION_LAUGHS) == ["E111"]
-    assert time.perf_counter() - started < 1.0
 
 
 def test_alias_count_limit():
