@@ -22,7 +22,7 @@ from .dsl.diagnostics import RulesetError, SourceCache, render_one, to_json
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="riskrules: risk rules for consumer lending — check, test, run and explain them.")
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line: greppable, and carets stay under their source line
 NOW_HELP = "decide as of this time, ISO 8601 (default: the ruleset's decision_time, else the wall clock)"
 
 PathArg = Annotated[Path, typer.Argument(help="ruleset file (.yaml or .rules)")]
