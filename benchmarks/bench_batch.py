@@ -312,7 +312,7 @@ def profile_stages(engine, df: pl.DataFrame, now: dt.datetime) -> list[list[str]
     """Diagnostics (engine internals): each with_columns stage of the batch plan run on its own."""
     try:
         from riskrules.engine.batch import build_plan
-        from riskrules.engine.batch_input import prepare
+        from riskrules.engine.batch.input import prepare
     except ImportError as exc:
         return [[f"(profile unavailable: {exc})", "", ""]]
     prog = engine.program

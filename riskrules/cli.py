@@ -407,7 +407,7 @@ def backtest(
     from .backtest import render_rich, write_html
     from .backtest.metrics import BacktestError
     from .data import DataError
-    from .engine.batch_input import DataError as FrameError
+    from .engine.batch.input import DataError as FrameError
     from .workflows import backtest as run_backtest
 
     if format not in ("text", "json"):

@@ -17,7 +17,7 @@ from decimal import Decimal
 import polars as pl
 
 from ..engine.batch import as_of, build_plan
-from ..engine.batch_input import prepare
+from ..engine.batch.input import prepare
 
 KINDS = ("int", "number", "bool", "enum")
 

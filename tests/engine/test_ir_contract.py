@@ -13,7 +13,7 @@ import pytest
 from riskrules.engine import ir
 
 # every module that walks the IR with a Visitor: a backend that stops being one fails here
-BACKEND_MODULES = ("riskrules.engine.codegen", "riskrules.engine.interpret", "riskrules.engine.batch",
+BACKEND_MODULES = ("riskrules.engine.codegen", "riskrules.engine.interpret", "riskrules.engine.batch.nodes",
                    "riskrules.engine.irtext")
 
 

@@ -82,7 +82,7 @@ def _groups(name):
     b = get(name)
     groups = defaultdict(list)
     for case in call_cases():
-        # a decimal argument always runs per row in batch (engine/batch.py): exact money has no polars form here
+        # a decimal argument always runs per row in batch (engine/batch/nodes.py): exact money has no polars form here
         if case["fn"] == name and not any(isinstance(a, Decimal) for a in case["args"]):
             kinds = tuple(_kind(a) for a in case["args"])
             key = (kinds, repr([case["args"][i] for i in b.literal_params if i < len(case["args"])]), case["now"])

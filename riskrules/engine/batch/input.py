@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from .types import Type
-from .validate import MAX_DURATION_SECONDS
+from ..types import Type
+from ..validate import MAX_DURATION_SECONDS
 
 INPUT_ERROR = "__input_error"
 
@@ -90,7 +90,7 @@ def _leaf(expr: pl.Expr, src_dtype, t: Type, path: str) -> pl.Expr:
 
 
 def _amount(value, scale: int):
-    from .functions.money import parse
+    from ..functions.money import parse
 
     try:
         return parse(value, scale)
