@@ -16,8 +16,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..engine.batch import as_of, build_plan
-from ..engine.batch.input import prepare
+from ..engine.batch import feature_frame as batch_feature_frame
 
 KINDS = ("int", "number", "bool", "enum")
 
@@ -103,27 +102,11 @@ def feature_frame(engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | No
                   cols: list[Column] | None = None) -> pl.DataFrame:
     """One flat column per :func:`columns` entry, in the same row order as ``df``.
 
-    Features are computed as of each row's decision time (``batch.as_of``: the
-    ruleset's ``decision_time``, or ``now``: one time, or one per row).
+    Features are computed by the batch backend's public :func:`feature_frame`, as of each
+    row's decision time (the ruleset's ``decision_time``, or ``now``: one time, or one per row).
     """
-    prog = engine.program
-    cols = cols if cols is not None else columns(prog)
-    frame, now = as_of(prog, prepare(df, prog.schema), now)
-    run, _ = build_plan(prog, now)
-    lf = frame.lazy()
-    for stage in run.stages[: len(prog.features)]:  # features come first, one stage each
-        lf = lf.with_columns(stage)
-    exprs = []
-    for c in cols:
-        if c.name in prog.features:
-            e = pl.col(f"__f_{c.name}")
-        else:
-            head, *rest = c.name.split(".")
-            e = pl.col(head)
-            for step in rest:
-                e = e.struct.field(step)
-        exprs.append(e.alias(c.name))
-    return lf.select(exprs).collect()
+    cols = cols if cols is not None else columns(engine.program)
+    return batch_feature_frame(engine, df, [c.name for c in cols], now=now)
 
 
 def numeric_matrix(flat: pl.DataFrame, cols: list[Column]):

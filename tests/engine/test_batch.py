@@ -171,3 +171,22 @@ def test_a_table_default_reads_rules_aggregates(tmp_path, agg, other):
     # does not compute the aggregate for them (reported, not fixed here)
     want = [eng.decide({"a": {"x": x}}, now=NOW, backend="interpret").tables["t"]["v"] for x in (5, 0)]
     assert res["table:t.v"].to_list() == want
+
+
+def test_feature_frame_names_features_and_input_fields(tmp_path):
+    # the public feature frame: features (one reading another) and input fields by their names
+    from riskrules.engine.batch import DataError, feature_frame
+    from .helpers import engine_from
+
+    eng = engine_from(tmp_path, {
+        "ruleset": "t", "version": "1", "schema": {"applicant": {"name": "string", "age": "int"}},
+        "features": {"n": "length(applicant.name)", "n2": "n * 2"},
+        "rules": [{"id": "R", "when": "n2 > 4", "action": "review"}],
+    })
+    df = pl.DataFrame({"applicant": [{"name": "abc", "age": 30}, {"name": None, "age": 40}]})
+    flat = feature_frame(eng, df, ["n2", "n", "applicant.age"], now=NOW)
+    assert flat.columns == ["n2", "n", "applicant.age"]
+    assert flat.to_dicts() == [{"n2": 6, "n": 3, "applicant.age": 30}, {"n2": None, "n": None, "applicant.age": 40}]
+    assert feature_frame(eng.program, df, now=NOW).columns == ["n", "n2"]
+    with pytest.raises(DataError, match="applicant.nope"):
+        feature_frame(eng, df, ["applicant.nope"], now=NOW)

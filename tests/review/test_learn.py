@@ -246,3 +246,31 @@ def test_a_learned_file_that_is_a_symlink_stays_one(ruleset, sample, tmp_path):
     assert (ruleset / "learned.yaml").is_symlink()
     assert [r["id"] for r in read_rules(ruleset)] == [saved.rule_id]
     assert yaml.safe_load(shared.read_text(encoding="utf-8"))["rules"][0]["id"] == saved.rule_id
+
+
+def test_learning_reads_features_that_read_features(store, tmp_path):
+    # rule learning once sliced the batch plan itself and missed a feature's second level:
+    # n2 reads n, which reads the input, and learning raised ColumnNotFoundError
+    from riskrules.review.learn import propose, training_set
+
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(yaml.safe_dump({
+        "ruleset": "names", "version": "1", "schema": {"applicant": {"name": "string", "age": "int"}},
+        "features": {"n": "length(applicant.name)", "n2": "n * 2"},
+        "rules": [{"id": "MINOR", "when": "applicant.age < 18", "action": "decline"}],
+    }), encoding="utf-8")
+    engine = Engine.load(path)
+    for i in range(12):
+        bad = i % 3 == 0
+        data = {"applicant": {"name": "x" * (20 + i if bad else 1 + i % 5), "age": 30 + i}}
+        decision = store.log_decision(ruleset="names", version="1", digest=engine.program.digest, outcome="approve",
+                                      score=0.0, input=data, decision={"outcome": "approve"})
+        case = store.enqueue_case(decision.id, amount=0.0, model_score=0.0, evidence={"input": data, "rules_fired": []})
+        store.claim(case.id, "alice")
+        store.record_verdict(case.id, "alice", "bad" if bad else "good", note=None)
+
+    flat, y, _w, _ids, _bg = training_set(engine, store)
+    assert {"n", "n2", "applicant.age"} <= set(flat.columns)
+    assert (flat["n2"] == flat["n"] * 2).all() and flat["n"].max() >= 20 and int(y.sum()) == 4
+    proposal = propose(engine, store, tmp_path)
+    assert proposal.positives == 4 and proposal.candidates

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from .describe import describe
 from .effects import AS_OF, ENGINE, FAULT, MAX_MODEL_REASONS
-from .frame import as_of, decide_frame
+from .frame import as_of, decide_frame, feature_frame
 from .input import INPUT_ERROR, DataError, polars_type, prepare
 from .plan import build_plan
 
 __all__ = ["AS_OF", "ENGINE", "FAULT", "INPUT_ERROR", "MAX_MODEL_REASONS", "DataError", "as_of", "build_plan",
-           "decide_frame", "describe", "polars_type", "prepare"]
+           "decide_frame", "describe", "feature_frame", "polars_type", "prepare"]

@@ -6,9 +6,10 @@ import datetime as dt
 import polars as pl
 
 from ..program import Program
-from .effects import AS_OF, _path_column
+from .effects import AS_OF, ENGINE, _path_column
 from .input import INPUT_ERROR, DataError, prepare
-from .plan import build_plan
+from .nodes import _Gen
+from .plan import build_plan, feature_stages
 
 
 def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | None = None) -> pl.DataFrame:
@@ -26,6 +27,48 @@ def decide_frame(engine, df: pl.DataFrame, *, now: dt.datetime | pl.Series | Non
     frame, now = as_of(prog, prepare(df, prog.schema), now)
     plan, _ = build_plan(prog, now)
     return plan(frame)
+
+
+def feature_frame(program, df: pl.DataFrame, names: list[str] | None = None, *,
+                  now: dt.datetime | pl.Series | None = None) -> pl.DataFrame:
+    """The values a rule can read, one named column each, one row per input row, same order.
+
+    ``names`` are feature names (``dti``) and dotted input paths (``device.accounts``);
+    the default is every feature. Features are evaluated exactly as :func:`decide_frame`
+    evaluates them (a feature may read another), as of each row's decision time
+    (:func:`as_of`; ``now`` overrides it). Nothing else of the plan is computed. A name
+    that is neither a feature nor an input field raises :class:`DataError`.
+
+    >>> feature_frame(engine, applications, ["dti", "device.accounts"])   # doctest: +SKIP
+    """
+    prog = program.program if hasattr(program, "program") else program
+    names = list(prog.features) if names is None else list(names)
+    frame, now = as_of(prog, prepare(df, prog.schema), now)
+    g = _Gen(prog, now)
+    stages = feature_stages(g, prog)
+    stages[:0] = [g.shared_stages[lv] for lv in sorted(g.shared_stages)]
+    lf = frame.lazy()
+    for stage in stages:
+        lf = lf.with_columns(stage)
+    exprs = []
+    for name in names:
+        if name in prog.features:
+            exprs.append(pl.col(f"__f_{name}").alias(name))
+        elif _is_field(prog.schema, name.split(".")):
+            exprs.append(_path_column(tuple(name.split("."))).alias(name))
+        else:
+            raise DataError(f"{name}: neither a feature nor an input field of {prog.name}")
+    return lf.select(exprs).collect(engine=ENGINE)
+
+
+def _is_field(t, steps: list[str]) -> bool:
+    """Whether ``steps`` name a field of the schema type ``t`` (a field of objects, nested)."""
+    for step in steps:
+        fields = {name: ft for name, ft, _optional in (getattr(t, "fields", None) or ())}
+        if step not in fields:
+            return False
+        t = fields[step]
+    return True
 
 
 def as_of(prog: Program, frame: pl.DataFrame, now: dt.datetime | pl.Series | None = None):

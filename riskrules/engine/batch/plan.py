@@ -16,12 +16,12 @@ from .reasons import _outcome, _first_index, _model_reason_ranks, _reasons, _lis
 from .tables import _table
 
 
-def build_plan(prog: Program, now: dt.datetime | pl.Expr):
-    """(function frame -> results, the generator) — the compiled batch program."""
-    g = _Gen(prog, now)
+def feature_stages(g: _Gen, prog: Program) -> list[list[pl.Expr]]:
+    """The features as ``with_columns`` stages, ``__f_<name>`` each, by dependency level: one
+    stage per level, so a level reads earlier levels' columns and polars can share common
+    work (an ID parsed once) within a level. Calls over input fields that ``g`` shares are
+    in ``g.shared_stages``, which must run first."""
     stages: list[list[pl.Expr]] = []
-    # features by dependency level: one stage per level, so a level reads earlier levels'
-    # columns and polars can share common work (an ID parsed once) within a level
     level: dict[str, int] = {}
     for name, node in prog.features.items():  # dependency order
         deps = [x.name for x in ir.walk(node) if isinstance(x, ir.Feat)]
@@ -33,6 +33,13 @@ def build_plan(prog: Program, now: dt.datetime | pl.Expr):
             g.cols[f"__f_{name}"] = (v, eff)
             stage += _eff_columns(f"__f_{name}", v, eff)
         stages.append(stage)
+    return stages
+
+
+def build_plan(prog: Program, now: dt.datetime | pl.Expr):
+    """(function frame -> results, the generator) — the compiled batch program."""
+    g = _Gen(prog, now)
+    stages = feature_stages(g, prog)
     contribs_by_model = {}
     before_stage, model_stage, effect_stage = [], [], []
     for name, m in prog.models.items():
