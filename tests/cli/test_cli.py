@@ -264,7 +264,7 @@ def test_explain_non_utf8_input_is_a_clear_error(tmp_path):
 
 
 def test_demo_without_the_shipped_ruleset_is_a_clear_error(tmp_path, monkeypatch):
-    import riskrules.workflows as wf
+    import riskrules.cli.jobs as wf
 
     def missing(name):
         raise FileNotFoundError(f"the shipped ruleset {name!r} is not at /nowhere; run from a source checkout")

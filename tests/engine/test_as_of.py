@@ -16,7 +16,7 @@ import yaml
 from riskrules import Engine, InputError
 from riskrules.engine.batch import decide_frame, describe
 from riskrules.sim import iter_inputs, load_applications, simulate
-from riskrules.workflows import backtest
+from riskrules.cli.jobs import backtest
 
 ROOT = Path(__file__).resolve().parents[2]
 ORIGINATION = ROOT / "rulesets" / "origination"

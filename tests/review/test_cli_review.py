@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from riskrules.review.cli_review import ingest, outcomes_app, queue_app, rules_app
+from riskrules.cli.review import ingest, outcomes_app, queue_app, rules_app
 
 ORIGINATION = Path(__file__).parents[2] / "rulesets" / "origination"
 SAMPLES = ORIGINATION / "samples" / "applications.jsonl"

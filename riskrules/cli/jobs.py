@@ -1,6 +1,6 @@
 """Multi-step jobs behind the CLI: backtesting files and the demo main job.
 
-Each function does the work and returns data; ``cli.py`` renders it.
+Each function does the work and returns data; ``the ``book`` commands render it.
 """
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .backtest import BacktestResult, rules_of, run_backtest, write_html
-from .data import BOOK_LABEL, column_at, load_book
-from .engine.batch import decide_frame
-from .engine.runtime import Engine
-from .review.frames import review_field
+from ..backtest import BacktestResult, rules_of, run_backtest, write_html
+from ..data import BOOK_LABEL, column_at, load_book
+from ..engine.batch import decide_frame
+from ..engine.runtime import Engine
+from ..review.frames import review_field
 
 
 @dataclass
@@ -71,8 +71,8 @@ class DemoSummary:
 def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
          on_step: Callable[[str], None] | None = None) -> DemoSummary:
     """The main job on embedded defaults: screen the shipped samples, simulate a book, backtest it."""
-    from .engine.batchio import run_jsonl
-    from .sim import simulate
+    from ..engine.batchio import run_jsonl
+    from ..sim import simulate
 
     ruleset = _shipped("origination")
     samples = ruleset.parent / "samples" / "applications.jsonl"
@@ -92,8 +92,8 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
     (out / "backtest.json").write_text(json.dumps(run.result.to_dict(), ensure_ascii=False, indent=1),
                                        encoding="utf-8")
     step("backtested the ruleset on the book")
-    from .review.ingest import ingest_book
-    from .review.store import Store
+    from ..review.ingest import ingest_book
+    from ..review.store import Store
 
     review_db = out / "review.db"
     with Store.open(f"sqlite:///{review_db}") as store:

@@ -1,0 +1,4 @@
+"""``python -m riskrules.cli``."""
+from . import main
+
+main()
