@@ -9,10 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 from .common import FormatOpt, _ruleset_path, app
-from .render import out, _fail, _format, _json
-from .reviewing import DEFAULT_DB, DbOpt, claim_lease, _store, _errors, _describe, _engine
 from .outcomes import outcomes_app
 from .queue import queue_app
+from .render import out, _fail, _format, _json
+from .reviewing import DEFAULT_DB, DbOpt, claim_lease, _store, _errors, _describe, _engine
 from .rules import rules_app
 
 
