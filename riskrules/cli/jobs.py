@@ -104,7 +104,7 @@ def demo(out: Path, *, applicants: int = 5_000, seed: int = 7,
 
 def _shipped(name: str) -> Path:
     """A shipped ruleset: from the source tree (editable installs and CI)."""
-    here = Path(__file__).resolve().parent.parent / "rulesets" / name / "ruleset.yaml"
+    here = Path(__file__).resolve().parents[2] / "rulesets" / name / "ruleset.yaml"  # riskrules/cli/jobs.py
     if not here.is_file():
         raise FileNotFoundError(f"the shipped ruleset {name!r} is not at {here}; run from a source checkout")
     return here

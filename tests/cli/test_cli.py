@@ -319,3 +319,19 @@ def test_explain_names_the_missing_decision_time(tmp_path):
     r = run("explain", rs, "-i", inp)
     assert r.exit_code == 1 and "app.at: the decision time (decision_time) is missing" in flat(r.stderr)
     assert run("explain", rs, "-i", inp, "--now", "2025-06-01T00:00:00+08:00").exit_code == 0
+
+
+def test_demo_finds_the_shipped_ruleset_from_a_source_checkout():
+    """The README's main job: riskrules demo reads rulesets/origination from the checkout (the
+    path broke when workflows.py moved into cli/jobs.py, and no test ran the real lookup)."""
+    import riskrules.cli.jobs as jobs
+
+    assert jobs._shipped("origination") == (ORIG / "ruleset.yaml").resolve()
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    """The README's first command, small: screen the samples, simulate, backtest, fill the queue."""
+    r = run("demo", "--out", tmp_path / "demo", "--applicants", 300)
+    assert r.exit_code == 0, r.output + r.stderr
+    assert (tmp_path / "demo" / "report.html").is_file() and (tmp_path / "demo" / "review.db").is_file()
+    assert (tmp_path / "demo" / "decisions.jsonl").read_text(encoding="utf-8").count("\n") == 300
