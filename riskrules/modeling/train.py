@@ -61,7 +61,7 @@ class TrainedScorecard:
         """Warnings a reviewer must see before this card is used."""
         out = [f"{f.name}: the bad rate is not monotonic across its {f.bins} bins" for f in self.features
                if f.monotonic is False]
-        out += [f"{f.name}: information value {f.iv:.3f} is below 0.02 (no predictive power)" for f in self.features
+        out += [f"{f.name}: information value {f.iv:.4f} is below 0.02 (no predictive power)" for f in self.features
                 if f.iv < 0.02]
         return out
 
