@@ -11,7 +11,7 @@ import sys
 from .common import app
 from .render import err
 # each module registers its commands; imported in the order of --help
-from . import ruleset, decide, reference, book, review, model  # noqa: F401, I001
+from . import ruleset, decide, reference, book, review, model, intent  # noqa: F401, I001
 
 __all__ = ["app", "main"]
 
